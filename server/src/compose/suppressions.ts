@@ -1,0 +1,21 @@
+/**
+ * `# infra-review: ignore RULE-ID[, RULE-ID]` comments in YAML and .env files. A comment
+ * silences the listed rules on its own line and on the next line (the usual place: just
+ * above the offending item, or at the end of it).
+ */
+const IGNORE = /#\s*infra-review:\s*ignore\s+([A-Za-z0-9_-]+(?:\s*,\s*[A-Za-z0-9_-]+)*)/;
+
+export function hashCommentSuppressions(text: string): { rule: string; line: number }[] {
+  const out: { rule: string; line: number }[] = [];
+  const lines = text.split(/\r\n|\r|\n/);
+  lines.forEach((lineText, line) => {
+    if (!lineText.includes('infra-review')) return;
+    const m = IGNORE.exec(lineText);
+    if (!m) return;
+    for (const rule of m[1].split(',').map((r) => r.trim()).filter(Boolean)) {
+      out.push({ rule, line });
+      if (line + 1 < lines.length) out.push({ rule, line: line + 1 });
+    }
+  });
+  return out;
+}

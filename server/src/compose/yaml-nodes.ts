@@ -1,0 +1,82 @@
+/**
+ * Small helpers over `yaml` nodes that keep source ranges: block maps with merge keys
+ * (`<<: *anchor`) and aliases resolved, and the exact offsets of a scalar's text.
+ */
+import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+
+export interface Entry {
+  readonly key: Scalar;
+  /** Null for `key:` with nothing after it. */
+  readonly value: Node | null;
+}
+
+/** Follows aliases (`*name`) to the anchored node. */
+export function deref(doc: Document, node: unknown): Node | null {
+  let n = node as Node | null | undefined;
+  for (let i = 0; i < 16 && n && isAlias(n); i++) n = n.resolve(doc) as Node | undefined;
+  return n ?? null;
+}
+
+function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && typeof key.value === 'symbol' && key.source === '<<';
+}
+
+/**
+ * The entries of a map by key, as compose sees them: merge keys contribute entries that the
+ * map's own keys override. Entries from a merge keep the ranges of the anchored text.
+ */
+export function mapEntries(doc: Document, node: unknown, depth = 0): Map<string, Entry> {
+  const out = new Map<string, Entry>();
+  const map = deref(doc, node);
+  if (!isMap(map) || depth > 16) return out;
+  const own: Entry[] = [];
+  for (const pair of (map as YAMLMap<unknown, unknown>).items as Pair<unknown, unknown>[]) {
+    if (isMergeKey(pair.key)) {
+      const source = deref(doc, pair.value);
+      const sources = isSeq(source) ? source.items : [source];
+      for (const s of sources) for (const [k, e] of mapEntries(doc, s, depth + 1)) if (!out.has(k)) out.set(k, e);
+      continue;
+    }
+    if (!isScalar(pair.key)) continue;
+    own.push({ key: pair.key, value: deref(doc, pair.value) });
+  }
+  for (const e of own) out.set(String(e.key.value), e);
+  return out;
+}
+
+export function seqItems(doc: Document, node: unknown): Node[] {
+  const seq = deref(doc, node);
+  if (!isSeq(seq)) return [];
+  return (seq as YAMLSeq<unknown>).items.map((i) => deref(doc, i)).filter((i): i is Node => i !== null);
+}
+
+/** Scalar value as a string (numbers and booleans as YAML wrote them); undefined for null/collections. */
+export function scalarString(node: Node | null): string | undefined {
+  if (!node || !isScalar(node) || node.value === null || node.value === undefined) return undefined;
+  if (typeof node.value === 'string') return node.value;
+  // Keep `08:00`-like plain text exactly as written rather than a re-formatted number.
+  if (node.type === 'PLAIN' && typeof node.source === 'string' && node.source !== '') return node.source;
+  return String(node.value);
+}
+
+/** [start, end) of a node's own text (quotes included, trailing comments excluded). */
+export function nodeSpan(node: Node): [number, number] {
+  const r = node.range ?? [0, 0, 0];
+  return [r[0], r[1]];
+}
+
+/**
+ * Offset of the first character of a scalar's value inside the file, when value characters
+ * map one to one onto source characters (plain, or quoted without escapes on one line);
+ * otherwise undefined, and callers point at the whole node.
+ */
+export function scalarContentStart(text: string, node: Scalar): number | undefined {
+  if (!node.range || typeof node.value !== 'string') return undefined;
+  const [start, end] = node.range;
+  const src = text.slice(start, end);
+  if (node.type === 'PLAIN') return src === node.value ? start : undefined;
+  if (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') {
+    return src.slice(1, -1) === node.value ? start + 1 : undefined;
+  }
+  return undefined;
+}
