@@ -11,6 +11,21 @@ export interface RuleMeta {
   readonly title: string;
   /** Anchor in docs/rules.md (the id). */
   readonly docs: string;
+  /** The rule's documentation; docs/rules.md is generated from it (scripts/gen-rule-docs.mjs). */
+  readonly doc: RuleDoc;
+}
+
+export interface RuleDoc {
+  /** What it reports, in a sentence or two. */
+  readonly what: string;
+  /** What breaks because of it (the mail admin's view). */
+  readonly why: string;
+  /** How to fix it (and which quick fixes exist). */
+  readonly fix: string;
+  /** What it deliberately does NOT flag (the false-positive traps). */
+  readonly notFlagged: string;
+  /** A bad example and its fixed form, with the file type for highlighting. */
+  readonly example?: { readonly lang: 'nix' | 'postfix' | 'yaml' | 'dns'; readonly bad: string; readonly fixed: string };
 }
 
 /** What a rule reports before the engine applies severity overrides and suppressions. */

@@ -1,0 +1,38 @@
+/** Compiler-style text output: `file:line:col: severity rule-id message`, related lines beneath, a summary. */
+import type { Finding, Severity } from '../core/finding';
+import { relativePath } from './paths';
+
+const COLORS: Record<Severity, string> = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m' };
+const DIM = '\x1b[2m';
+const BOLD = '\x1b[1m';
+const RESET = '\x1b[0m';
+
+/** Control and bidirectional characters from files or DNS must not reach a terminal raw. */
+export function terminalSafe(s: string): string {
+  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+}
+
+function where(file: string, line: number, character: number, cwd: string): string {
+  return `${relativePath(file, cwd)}:${line + 1}:${character + 1}`;
+}
+
+export function formatText(findings: readonly Finding[], options: { cwd: string; color: boolean; fileCount: number }): string {
+  const paint = (code: string, s: string) => (options.color ? `${code}${s}${RESET}` : s);
+  const lines: string[] = [];
+  for (const f of findings) {
+    const pos = where(f.at.file, f.at.range.start.line, f.at.range.start.character, options.cwd);
+    lines.push(`${paint(BOLD, pos)}: ${paint(COLORS[f.severity], f.severity)} ${paint(DIM, f.rule)} ${terminalSafe(f.message)}`);
+    for (const r of f.related) {
+      lines.push(`    ${where(r.at.file, r.at.range.start.line, r.at.range.start.character, options.cwd)}: ${terminalSafe(r.message)}`);
+    }
+    for (const fix of f.fixes) lines.push(`    ${paint(DIM, `fix${fix.preferred ? ' (preferred)' : ''}:`)} ${terminalSafe(fix.title)}`);
+  }
+  lines.push(summaryLine(findings, options.fileCount));
+  return lines.join('\n') + '\n';
+}
+
+export function summaryLine(findings: readonly Finding[], fileCount: number): string {
+  const count = (s: Severity) => findings.filter((f) => f.severity === s).length;
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  return `${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${plural(count('info'), 'info')} in ${plural(fileCount, 'file')}`;
+}

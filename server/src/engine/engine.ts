@@ -1,0 +1,145 @@
+/**
+ * The engine: files → per-format facts → model → rules → findings. The LSP server and the
+ * CLI are thin adapters over `analyze`. A format analyzer or a rule that throws affects only
+ * its own results: the engine reports one `internal-error` finding for it and goes on.
+ */
+import type { Finding, Severity } from '../core/finding';
+import { severityRank } from '../core/finding';
+import type { SourceFile } from '../core/source';
+import type { Location } from '../core/text';
+import type { DnsView } from '../dns/types';
+import type { EditKit } from '../edits/kit';
+import { assembleModel } from '../model/assemble';
+import type { InfraModel } from '../model/types';
+import type { Rule } from '../rules/types';
+import type { FormatAnalyzer, FormatResult } from './analyzers';
+
+export type SeverityOverride = Severity | 'off';
+
+export const INTERNAL_ERROR_RULE = 'internal-error';
+
+export interface AnalyzeOptions {
+  readonly root: string;
+  readonly analyzers: readonly FormatAnalyzer[];
+  readonly rules: readonly Rule[];
+  readonly dns: DnsView;
+  readonly editKit: (files: ReadonlyMap<string, SourceFile>) => EditKit;
+  readonly severity?: ReadonlyMap<string, SeverityOverride>;
+  readonly log?: (message: string) => void;
+}
+
+export interface Analysis {
+  readonly model: InfraModel;
+  readonly findings: readonly Finding[];
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? (e.stack ?? e.message).split('\n').slice(0, 3).join(' | ') : String(e);
+}
+
+function internalError(at: Location, what: string, e: unknown): Finding {
+  return {
+    rule: INTERNAL_ERROR_RULE,
+    severity: 'error',
+    message: `infra-review internal error in ${what}: ${e instanceof Error ? e.message : String(e)}. Other findings are still reported; please report this.`,
+    at,
+    related: [],
+    fixes: [],
+  };
+}
+
+const FILE_START = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+export async function buildModel(files: readonly SourceFile[], options: Pick<AnalyzeOptions, 'root' | 'analyzers' | 'log'>): Promise<{ model: InfraModel; failures: Finding[] }> {
+  const results: FormatResult[] = [];
+  const failures: Finding[] = [];
+  for (const analyzer of options.analyzers) {
+    const mine = files.filter((f) => analyzer.kinds.includes(f.kind));
+    if (!mine.length) continue;
+    try {
+      results.push(await analyzer.analyze(mine, options.root));
+    } catch (e) {
+      options.log?.(`analyzer ${analyzer.name} failed on ${mine.length} files: ${errorText(e)}`);
+      failures.push(internalError({ file: mine[0].path, range: FILE_START }, `the ${analyzer.name} analyzer`, e));
+    }
+  }
+  return { model: assembleModel(options.root, results), failures };
+}
+
+function suppressedLines(model: InfraModel): Map<string, Map<number, Set<string>>> {
+  const out = new Map<string, Map<number, Set<string>>>();
+  for (const f of model.files) {
+    if (!f.suppressions.length) continue;
+    const lines = new Map<number, Set<string>>();
+    for (const s of f.suppressions) {
+      const set = lines.get(s.line) ?? new Set<string>();
+      set.add(s.rule);
+      lines.set(s.line, set);
+    }
+    out.set(f.file, lines);
+  }
+  return out;
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    (a.at.file < b.at.file ? -1 : a.at.file > b.at.file ? 1 : 0) ||
+    a.at.range.start.line - b.at.range.start.line ||
+    a.at.range.start.character - b.at.range.start.character ||
+    severityRank(b.severity) - severityRank(a.severity) ||
+    (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0) ||
+    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
+  );
+}
+
+export async function runRules(model: InfraModel, files: ReadonlyMap<string, SourceFile>, options: AnalyzeOptions): Promise<Finding[]> {
+  const edits = options.editKit(files);
+  const suppressed = suppressedLines(model);
+  const findings: Finding[] = [];
+  await Promise.all(
+    options.rules.map(async (rule) => {
+      const override = options.severity?.get(rule.meta.id);
+      if (override === 'off') return;
+      let raw;
+      try {
+        raw = await rule.check({ model, dns: options.dns, edits });
+      } catch (e) {
+        options.log?.(`rule ${rule.meta.id} failed: ${errorText(e)}`);
+        const at = model.files[0] ? { file: model.files[0].file, range: FILE_START } : { file: options.root, range: FILE_START };
+        findings.push(internalError(at, `rule ${rule.meta.id}`, e));
+        return;
+      }
+      for (const r of raw) {
+        const lines = suppressed.get(r.at.file);
+        const rules = lines?.get(r.at.range.start.line);
+        if (rules && (rules.has(rule.meta.id) || rules.has('all'))) continue;
+        // An override replaces the rule's default; a rule's own lowered severity (info for a
+        // partial mitigation) is kept unless the user overrides the rule explicitly.
+        const severity: Severity = override ?? r.severity ?? rule.meta.defaultSeverity;
+        findings.push({ rule: rule.meta.id, severity, message: r.message, at: r.at, related: r.related ?? [], fixes: r.fixes ?? [] });
+      }
+    }),
+  );
+  return findings;
+}
+
+export async function analyze(files: readonly SourceFile[], options: AnalyzeOptions): Promise<Analysis> {
+  const { model, failures } = await buildModel(files, options);
+  const byPath = new Map(files.map((f) => [f.path, f] as const));
+  const findings = [...failures, ...(await runRules(model, byPath, options))];
+  findings.sort(compareFindings);
+  return { model, findings: dedupe(findings) };
+}
+
+/** Two rules paths can reach the same finding (one host seen from two files): keep one. */
+function dedupe(sorted: Finding[]): Finding[] {
+  const out: Finding[] = [];
+  let prevKey = '';
+  for (const f of sorted) {
+    const r = f.at.range;
+    const key = `${f.rule}\0${f.at.file}\0${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}\0${f.message}`;
+    if (key !== prevKey) out.push(f);
+    prevKey = key;
+  }
+  return out;
+}

@@ -1,0 +1,98 @@
+/**
+ * Wires the engine for one workspace: format analyzers, the DNS view (zones from the
+ * workspace and --zone, cache, resolvers), the edit kit and the rules. Shared by the CLI and
+ * the language server so both produce the same findings.
+ */
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { classifyFile } from '../core/files';
+import type { SourceFile } from '../core/source';
+import type { DnsMode, DnsView } from '../dns/types';
+import { ALL_RULES } from '../rules/registry';
+import type { FormatAnalyzer } from './analyzers';
+import { collectFiles, InputError, toSlash } from './collect';
+import type { AnalyzeOptions, SeverityOverride } from './engine';
+import { createEditKit } from '../edits/kit-impl';
+import { FORMAT_ANALYZERS } from './formats';
+import { openDnsView } from './dns-setup';
+
+export interface WorkspaceConfig {
+  readonly root: string;
+  readonly dns: DnsMode;
+  readonly resolvers: readonly string[];
+  readonly rules: ReadonlyMap<string, SeverityOverride>;
+  readonly cacheDir?: string;
+  readonly timeoutMs?: number;
+}
+
+export function defaultCacheDir(): string {
+  return toSlash(join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'infra-review'));
+}
+
+export function defaultAnalyzers(): readonly FormatAnalyzer[] {
+  return FORMAT_ANALYZERS;
+}
+
+export interface OpenedDns {
+  readonly view: DnsView;
+  /** Persists the cache (live answers) and releases sockets. */
+  close(): Promise<void>;
+}
+
+export async function createDns(config: WorkspaceConfig, zoneFiles: readonly SourceFile[]): Promise<OpenedDns> {
+  return openDnsView({
+    mode: config.dns,
+    zoneFiles,
+    resolvers: config.resolvers,
+    cacheDir: config.cacheDir ?? defaultCacheDir(),
+    timeoutMs: config.timeoutMs,
+  });
+}
+
+export function analyzeOptionsFor(config: WorkspaceConfig, dns: DnsView, log?: (m: string) => void): AnalyzeOptions {
+  return {
+    root: config.root,
+    analyzers: defaultAnalyzers(),
+    rules: ALL_RULES,
+    dns,
+    editKit: createEditKit,
+    severity: config.rules,
+    log,
+  };
+}
+
+export interface OpenedWorkspace {
+  readonly files: SourceFile[];
+  readonly analyzeOptions: AnalyzeOptions;
+  readonly dns: DnsView;
+  close(): Promise<void>;
+}
+
+/** CLI: collect the files under the paths (plus --zone files), open DNS, ready to analyse. */
+export async function openWorkspace(
+  opts: { paths: string[]; zones: string[]; dns: DnsMode; resolvers: string[]; rules: Map<string, SeverityOverride>; cacheDir?: string; timeoutMs?: number; maxFileBytes?: number },
+  ui: { progress: boolean },
+): Promise<OpenedWorkspace> {
+  const collected = collectFiles(opts.paths, { maxFileBytes: opts.maxFileBytes });
+  for (const s of collected.skipped) process.stderr.write(`infra-review: skipped ${s.path}: ${s.reason}\n`);
+  const files = collected.files;
+  const zonePaths = new Set(files.filter((f) => f.kind === 'zone').map((f) => f.path));
+  for (const z of opts.zones) {
+    const abs = toSlash(resolve(z));
+    if (zonePaths.has(abs)) continue;
+    const extra = collectFiles([abs], { maxFileBytes: opts.maxFileBytes }).files;
+    if (!extra.length) throw new InputError(`${z}: cannot read zone file`);
+    files.push(...extra.map((f) => ({ ...f, kind: 'zone' as const })));
+    zonePaths.add(abs);
+  }
+  if (ui.progress) process.stderr.write(`infra-review: ${files.length} files\n`);
+  const root = toSlash(resolve(opts.paths.length === 1 && classifyFile(opts.paths[0]) === undefined ? opts.paths[0] : '.'));
+  const config: WorkspaceConfig = { root, dns: opts.dns, resolvers: opts.resolvers, rules: opts.rules, cacheDir: opts.cacheDir, timeoutMs: opts.timeoutMs };
+  const dns = await createDns(config, files.filter((f) => zonePaths.has(f.path)));
+  return {
+    files,
+    analyzeOptions: analyzeOptionsFor(config, dns.view, (m) => process.stderr.write(`infra-review: ${m}\n`)),
+    dns: dns.view,
+    close: () => dns.close(),
+  };
+}
