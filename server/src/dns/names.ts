@@ -1,0 +1,83 @@
+/** Domain names and addresses as the DNS view compares them. */
+import { Address4, Address6 } from 'ip-address';
+
+/** Lower case, absolute, without the trailing dot (the form `DnsRecord.name` uses). */
+export function normalizeName(name: string): string {
+  let n = name.trim().toLowerCase();
+  while (n.endsWith('.') && n.length > 1) n = n.slice(0, -1);
+  return n === '.' ? '' : n;
+}
+
+/** True when `name` equals `origin` or lies below it (both normalized). The root '' contains all. */
+export function isAtOrBelow(name: string, origin: string): boolean {
+  if (origin === '') return true;
+  return name === origin || name.endsWith('.' + origin);
+}
+
+/** The parent of a name ('' for a single label, undefined for the root). */
+export function parentName(name: string): string | undefined {
+  if (name === '') return undefined;
+  const dot = name.indexOf('.');
+  return dot < 0 ? '' : name.slice(dot + 1);
+}
+
+/** Labels count, the root having none. */
+export function labelCount(name: string): number {
+  return name === '' ? 0 : name.split('.').length;
+}
+
+export type IpFamily = 4 | 6;
+
+export interface ParsedIp {
+  readonly family: IpFamily;
+  /** Canonical text: dotted quad, or RFC 5952 compressed IPv6. */
+  readonly text: string;
+  readonly v4?: Address4;
+  readonly v6?: Address6;
+}
+
+/**
+ * Parses an IP literal (optionally bracketed). IPv4-mapped IPv6 addresses are treated as IPv4,
+ * as RFC 7208 §5 asks and as a mail server sees them.
+ */
+export function parseIp(text: string): ParsedIp | undefined {
+  let t = text.trim();
+  if (t.startsWith('[') && t.endsWith(']')) t = t.slice(1, -1);
+  if (t.includes('/')) return undefined;
+  if (Address4.isValid(t) && /^\d+\.\d+\.\d+\.\d+$/.test(t)) {
+    const v4 = new Address4(t);
+    return { family: 4, text: v4.correctForm(), v4 };
+  }
+  if (!Address6.isValid(t) || t.includes('%')) return undefined;
+  const v6 = new Address6(t);
+  const embedded = v6.isMapped4() ? v6.embeddedIPv4() : null;
+  if (embedded) return { family: 4, text: embedded.correctForm(), v4: embedded };
+  return { family: 6, text: v6.correctForm(), v6 };
+}
+
+/** Canonical text of an address, or undefined when it is not an IP literal. */
+export function canonicalAddress(text: string): string | undefined {
+  return parseIp(text)?.text;
+}
+
+/** The PTR owner name of an address: nibble form under ip6.arpa, or in-addr.arpa. */
+export function reverseName(address: string): string | undefined {
+  const ip = parseIp(address);
+  if (!ip) return undefined;
+  return normalizeName(ip.v6 ? ip.v6.reverseForm() : ip.v4!.reverseForm());
+}
+
+/** Is `ip` inside `network/prefix` (same family only)? */
+export function ipInNetwork(ip: ParsedIp, network: string, prefix: number): boolean {
+  const net = parseIp(network);
+  if (!net || net.family !== ip.family) return false;
+  if (ip.family === 4) return ip.v4!.isInSubnet(new Address4(`${net.text}/${prefix}`));
+  return ip.v6!.isInSubnet(new Address6(`${net.text}/${prefix}`));
+}
+
+/** A syntactically plausible host name (letters, digits, '-', '_', dots; labels ≤ 63, total ≤ 253). */
+export function isValidDomain(name: string): boolean {
+  const n = normalizeName(name);
+  if (n.length === 0 || n.length > 253) return false;
+  return n.split('.').every((label) => label.length > 0 && label.length <= 63 && /^[a-z0-9_*-]+$/.test(label));
+}

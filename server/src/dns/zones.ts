@@ -1,0 +1,346 @@
+/**
+ * Zones loaded from master files, and the set of them the view consults first. A zone is
+ * authoritative for its apex: a name below it without records does not exist (nxdomain),
+ * except below a delegation (NS at a name under the apex), which the zone cannot answer for.
+ */
+import { readFileSync, realpathSync } from 'node:fs';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import type { DnsRecord, DnsSource, RRType } from './types';
+import { isAtOrBelow, normalizeName, parentName } from './names';
+import type { OtherRecord, ParsedZoneText, ZoneError } from './zone-parser';
+import { parseZoneText } from './zone-parser';
+
+interface ZoneNode {
+  readonly records: DnsRecord[];
+  /** Holds records of types the view does not model. */
+  hasOther: boolean;
+}
+
+/** One authoritative zone (or the part of it one file contributes). */
+export class Zone {
+  private readonly nodes = new Map<string, ZoneNode>();
+  /** Names that exist: owners and their ancestors up to the apex (empty non-terminals). */
+  private readonly existing = new Set<string>();
+  private readonly cuts = new Set<string>();
+
+  constructor(readonly apex: string, readonly file: string) {
+    this.existing.add(apex);
+  }
+
+  add(record: DnsRecord | OtherRecord): void {
+    let node = this.nodes.get(record.name);
+    if (!node) {
+      node = { records: [], hasOther: false };
+      this.nodes.set(record.name, node);
+    }
+    if ('data' in record) node.records.push(record);
+    else node.hasOther = true;
+    if (record.type === 'NS' && record.name !== this.apex) this.cuts.add(record.name);
+    for (let n: string | undefined = record.name; n !== undefined && !this.existing.has(n); n = parentName(n)) {
+      this.existing.add(n);
+      if (n === this.apex) break;
+    }
+  }
+
+  get records(): DnsRecord[] {
+    return [...this.nodes.values()].flatMap((n) => n.records);
+  }
+
+  /** Is the name inside this zone's authority (at/below the apex, not at/below a delegation)? */
+  covers(name: string): boolean {
+    if (!isAtOrBelow(name, this.apex)) return false;
+    for (let n: string | undefined = name; n !== undefined && n !== this.apex; n = parentName(n)) {
+      if (this.cuts.has(n)) return false;
+    }
+    return true;
+  }
+
+  lookup(name: string, type: RRType): ZoneLookup {
+    if (!this.covers(name)) return { kind: 'outside' };
+    let node = this.nodes.get(name);
+    let owner = name;
+    if (!node && !this.existing.has(name)) {
+      // Wildcard (RFC 4592): '*' directly below the closest encloser synthesizes the answer.
+      let encloser = parentName(name);
+      while (encloser !== undefined && !this.existing.has(encloser)) encloser = parentName(encloser);
+      const wild = encloser === undefined ? undefined : this.nodes.get(encloser === '' ? '*' : `*.${encloser}`);
+      if (!wild) return { kind: 'nxdomain', zone: this };
+      node = wild;
+      owner = name;
+    }
+    if (!node) return { kind: 'nodata', zone: this };
+    const rename = (r: DnsRecord): DnsRecord => (r.name === owner ? r : ({ ...r, name: owner } as DnsRecord));
+    if (type !== 'CNAME') {
+      const cname = node.records.find((r) => r.type === 'CNAME');
+      if (cname) return { kind: 'cname', record: rename(cname), zone: this };
+    }
+    const records = node.records.filter((r) => r.type === type).map(rename);
+    return records.length ? { kind: 'records', records, zone: this } : { kind: 'nodata', zone: this };
+  }
+}
+
+export type ZoneLookup =
+  | { readonly kind: 'outside' }
+  | { readonly kind: 'records'; readonly records: DnsRecord[]; readonly zone: Zone }
+  | { readonly kind: 'cname'; readonly record: DnsRecord; readonly zone: Zone }
+  | { readonly kind: 'nxdomain' | 'nodata'; readonly zone: Zone };
+
+export function zoneSource(zone: Zone, record?: DnsRecord): DnsSource {
+  return { kind: 'zone', file: record?.at?.file ?? zone.file, origin: zone.apex };
+}
+
+/** The zones of one zone file (with its includes), and what went wrong reading it. */
+export interface LoadedZoneFile {
+  readonly file: string;
+  readonly zones: Zone[];
+  readonly errors: ZoneError[];
+  /** The file and every file it includes, for watching. */
+  readonly files: string[];
+}
+
+/** A zone file's origin from its name when it has no $ORIGIN: `example.org.zone`, `db.example.org`. */
+export function originFromFileName(file: string): string | undefined {
+  const base = basename(file);
+  let m = /^(.+)\.zone$/i.exec(base);
+  if (!m) m = /^db\.(.+)$/.exec(base);
+  if (!m) return undefined;
+  const name = normalizeName(m[1]);
+  return /^[a-z0-9_-]+(\.[a-z0-9_-]+)+$/.test(name) ? name : undefined;
+}
+
+/** Splits parsed records into zones: one per SOA owner, else one for the first origin. */
+export function buildZones(file: string, parsed: ParsedZoneText): LoadedZoneFile {
+  const errors = [...parsed.errors];
+  let apexes = [...new Set(parsed.records.filter((r) => r.type === 'SOA').map((r) => r.name))];
+  if (apexes.length === 0 && parsed.origins.length > 0) apexes = [parsed.origins[0]];
+  const zones = apexes.map((apex) => new Zone(apex, file));
+  const all: (DnsRecord | OtherRecord)[] = [...parsed.records, ...parsed.others];
+  if (zones.length === 0 && all.length > 0) {
+    errors.push({
+      message: 'zone has no SOA and no $ORIGIN: cannot tell which names it is authoritative for',
+      at: all[0].at ?? { file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } },
+      severity: 'error',
+    });
+  }
+  for (const record of all) {
+    let best: Zone | undefined;
+    for (const z of zones) if (isAtOrBelow(record.name, z.apex) && (!best || z.apex.length > best.apex.length)) best = z;
+    if (best) best.add(record);
+    else if (zones.length > 0 && record.at) {
+      errors.push({ message: `${record.name || '.'} is outside the zone's origin (${apexes.join(', ')}): ignored`, at: record.at, severity: 'warning' });
+    }
+  }
+  return { file, zones, errors, files: parsed.files };
+}
+
+function toSlash(p: string): string {
+  return p.split('\\').join('/');
+}
+
+/** Reads `$INCLUDE` files relative to the including file's directory. */
+function includeReader(path: string, fromFile: string): { file: string; text: string } | { error: string } {
+  const file = toSlash(isAbsolute(path) ? path : resolve(dirname(fromFile), path));
+  try {
+    return { file, text: readFileSync(file, 'utf8') };
+  } catch (e) {
+    return { error: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String((e as Error).message) };
+  }
+}
+
+export interface LoadZoneOptions {
+  /** Origin when the file has no $ORIGIN before its first relative name (default: from the file name). */
+  readonly origin?: string;
+}
+
+/** Parses zone text (an editor buffer or file content); `$INCLUDE`s are read from disk. */
+export function loadZoneText(file: string, text: string, options: LoadZoneOptions = {}): LoadedZoneFile {
+  const path = toSlash(resolve(file));
+  const parsed = parseZoneText(path, text, { origin: options.origin ?? originFromFileName(path), readInclude: includeReader });
+  return buildZones(path, parsed);
+}
+
+/** Reads and parses a zone file. An unreadable file yields no zones and one error. */
+export function loadZoneFileSync(file: string, options: LoadZoneOptions = {}): LoadedZoneFile {
+  const path = toSlash(resolve(file));
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    return {
+      file: path,
+      zones: [],
+      files: [path],
+      errors: [{ message: `cannot read zone file: ${(e as Error).message}`, at: { file: path, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }, severity: 'error' }],
+    };
+  }
+  return loadZoneText(path, text, options);
+}
+
+export async function loadZoneFile(file: string, options: LoadZoneOptions = {}): Promise<LoadedZoneFile> {
+  return loadZoneFileSync(file, options);
+}
+
+/**
+ * All loaded zones, keyed by the file they came from, so a changed file replaces its zones
+ * (reload on change) without touching the others. The deepest zone covering a name answers.
+ */
+export class ZoneSet {
+  private readonly byFile = new Map<string, LoadedZoneFile>();
+  private sorted: Zone[] = [];
+  private listeners: (() => void)[] = [];
+  /** Increments on every change (callers may key memoized answers on it). */
+  version = 0;
+
+  static of(...files: LoadedZoneFile[]): ZoneSet {
+    const set = new ZoneSet();
+    for (const f of files) set.replace(f);
+    return set;
+  }
+
+  /** Adds or replaces the zones of one file. */
+  replace(loaded: LoadedZoneFile): void {
+    this.byFile.set(loaded.file, loaded);
+    this.reindex();
+  }
+
+  remove(file: string): void {
+    if (this.byFile.delete(toSlash(resolve(file)))) this.reindex();
+  }
+
+  /** Calls back after every change. Returns a function that unsubscribes. */
+  onDidChange(listener: () => void): () => void {
+    this.listeners.push(listener);
+    return () => { this.listeners = this.listeners.filter((l) => l !== listener); };
+  }
+
+  get files(): string[] {
+    return [...this.byFile.keys()];
+  }
+
+  /** Every file read (including `$INCLUDE`d ones), mapped to the top file that read it. */
+  watchedFiles(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const loaded of this.byFile.values()) for (const f of loaded.files) out.set(f, loaded.file);
+    return out;
+  }
+
+  get zones(): readonly Zone[] {
+    return this.sorted;
+  }
+
+  get errors(): ZoneError[] {
+    return [...this.byFile.values()].flatMap((f) => f.errors);
+  }
+
+  private reindex(): void {
+    this.sorted = [...this.byFile.values()].flatMap((f) => f.zones).sort((a, b) => b.apex.length - a.apex.length);
+    this.version++;
+    for (const l of this.listeners) l();
+  }
+
+  /**
+   * Asks the deepest zone(s) covering the name. Zones of several files with the same apex
+   * are merged: records or a CNAME from any of them win over nodata, nodata over nxdomain.
+   */
+  lookup(name: string, type: RRType): ZoneLookup {
+    const n = normalizeName(name);
+    let apex: string | undefined;
+    let best = { kind: 'outside' } as ZoneLookup;
+    for (const zone of this.sorted) {
+      if (apex !== undefined && zone.apex.length < apex.length) break;
+      if (apex !== undefined && zone.apex !== apex) continue;
+      if (!zone.covers(n)) continue;
+      apex = zone.apex;
+      const r = zone.lookup(n, type);
+      if (r.kind === 'records' && best.kind === 'records') best = { ...best, records: [...best.records, ...r.records] };
+      else if (rank(r) > rank(best)) best = r;
+    }
+    return best;
+  }
+}
+
+function rank(r: ZoneLookup): number {
+  return { outside: 0, nxdomain: 1, nodata: 2, records: 3, cname: 4 }[r.kind];
+}
+
+/** Default `infraReview.dns.zoneFiles`. */
+export const DEFAULT_ZONE_GLOBS: readonly string[] = ['**/*.zone'];
+
+const SKIP_DIRS = new Set(['node_modules', '.git', 'out', 'dist', '.direnv', 'result']);
+
+/** Converts a workspace glob (`**`, `*`, `?`, `{a,b}`) to a RegExp over `/`-separated relative paths. */
+export function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*' && glob[i + 1] === '*') {
+      i++;
+      if (glob[i + 1] === '/') { i++; re += '(?:.*/)?'; } else re += '.*';
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '{') {
+      const end = glob.indexOf('}', i);
+      if (end < 0) { re += '\\{'; continue; }
+      re += '(?:' + glob.slice(i + 1, end).split(',').map((s) => s.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')).join('|') + ')';
+      i = end;
+    } else re += c.replace(/[.+^$()|[\]\\/]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/** Zone files under a workspace folder matching the globs (default `**\/*.zone`). */
+export async function findZoneFiles(root: string, globs: readonly string[] = DEFAULT_ZONE_GLOBS): Promise<string[]> {
+  const patterns = globs.map(globToRegExp);
+  const out: string[] = [];
+  const seen = new Set<string>();
+  async function walk(dir: string, rel: string): Promise<void> {
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch {
+      return;
+    }
+    for (const name of names.sort()) {
+      const full = join(dir, name);
+      const r = rel ? `${rel}/${name}` : name;
+      let st;
+      try {
+        st = await stat(full);
+      } catch {
+        continue;
+      }
+      if (st.isDirectory()) {
+        if (SKIP_DIRS.has(name)) continue;
+        let real: string;
+        try { real = realpathSync(full); } catch { continue; }
+        if (seen.has(real)) continue;
+        seen.add(real);
+        await walk(full, r);
+      } else if (patterns.some((p) => p.test(r))) out.push(toSlash(full));
+    }
+  }
+  await walk(resolve(root), '');
+  return out;
+}
+
+/** Loads several zone files into a new ZoneSet. */
+export async function loadZoneSet(files: readonly string[]): Promise<ZoneSet> {
+  const set = new ZoneSet();
+  for (const f of files) set.replace(await loadZoneFile(f));
+  return set;
+}
+
+// Re-read a file's text asynchronously (used by watchers that only know the path).
+export async function reloadZoneFile(set: ZoneSet, file: string): Promise<LoadedZoneFile> {
+  const path = toSlash(resolve(file));
+  let loaded: LoadedZoneFile;
+  try {
+    loaded = loadZoneText(path, await readFile(path, 'utf8'));
+  } catch {
+    set.remove(path);
+    return { file: path, zones: [], errors: [], files: [path] };
+  }
+  set.replace(loaded);
+  return loaded;
+}

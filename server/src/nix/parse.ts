@@ -1,0 +1,126 @@
+/**
+ * Per-file parsing: trees cached by path and text, incremental re-parse for the editor,
+ * syntax errors (without the grammar's known trailing-comma gap) and suppression comments.
+ */
+import type { Edit, Node, Parser, Tree } from 'web-tree-sitter';
+import type { SourceFile } from '../core/source';
+import { locatorFor } from '../core/source';
+import type { FileSummary, SyntaxProblem } from '../model/types';
+import { createNixParser } from './grammar';
+
+export interface ParsedNix {
+  readonly file: SourceFile;
+  readonly tree: Tree;
+}
+
+let shared: Parser | undefined;
+let sharedLoading: Promise<Parser> | undefined;
+
+/** Loads the grammar once; afterwards `parseNixSync` can be used. */
+export async function initNixParser(): Promise<Parser> {
+  if (shared) return shared;
+  sharedLoading ??= createNixParser().then((p) => (shared = p));
+  return sharedLoading;
+}
+
+const cache = new Map<string, { text: string; tree: Tree }>();
+const CACHE_LIMIT = 5000;
+
+/**
+ * Parses a file; the same path and text return the cached tree. With `previous` (the tree of
+ * the text before an edit, and the edit), tree-sitter re-parses only what changed.
+ */
+export async function parseNix(file: SourceFile, previous?: { tree: Tree; edit: Edit }): Promise<ParsedNix> {
+  await initNixParser();
+  return parseNixSync(file, previous);
+}
+
+export function parseNixSync(file: SourceFile, previous?: { tree: Tree; edit: Edit }): ParsedNix {
+  if (!shared) throw new Error('parseNixSync before initNixParser()');
+  const hit = cache.get(file.path);
+  if (hit && hit.text === file.text) return { file, tree: hit.tree };
+  let old: Tree | undefined;
+  if (previous) {
+    old = previous.tree.copy();
+    old.edit(previous.edit);
+  }
+  const tree = shared.parse(file.text, old ?? null);
+  if (!tree) throw new Error(`tree-sitter returned no tree for ${file.path}`);
+  if (cache.size >= CACHE_LIMIT && !cache.has(file.path)) cache.delete(cache.keys().next().value!);
+  cache.set(file.path, { text: file.text, tree });
+  return { file, tree };
+}
+
+/** Forgets a file (closed, deleted). */
+export function forgetNix(path: string): void {
+  cache.delete(path);
+}
+
+/**
+ * tree-sitter-nix 0.0.2 rejects `{ a, b, }:` which Nix accepts: a zero-width MISSING identifier
+ * in the formals, or an ERROR holding only ",". Never a diagnostic.
+ */
+export function isTrailingCommaGap(node: Node): boolean {
+  const parent = node.parent;
+  if (node.isMissing && node.type === 'identifier' && node.startIndex === node.endIndex) {
+    return parent?.type === 'formal' && parent.parent?.type === 'formals';
+  }
+  if (node.type === 'ERROR' && parent?.type === 'formals') {
+    return node.childCount === 1 && node.child(0)?.type === ',';
+  }
+  return false;
+}
+
+const MAX_ERRORS = 50;
+
+export function syntaxErrors(parsed: ParsedNix): SyntaxProblem[] {
+  const root = parsed.tree.rootNode;
+  if (!root.hasError) return [];
+  const locate = locatorFor(parsed.file);
+  const out: SyntaxProblem[] = [];
+  const visit = (node: Node) => {
+    if (out.length >= MAX_ERRORS) return;
+    if (node.isMissing) {
+      if (!isTrailingCommaGap(node)) out.push({ message: `Syntax error: missing '${node.type}'`, at: locate(node.startIndex, node.endIndex) });
+      return;
+    }
+    if (node.type === 'ERROR') {
+      if (!isTrailingCommaGap(node)) out.push({ message: errorMessage(node, parsed.file.text), at: locate(node.startIndex, node.endIndex) });
+      return;
+    }
+    if (!node.hasError) return;
+    for (const c of node.children) if (c) visit(c);
+  };
+  visit(root);
+  return out;
+}
+
+function errorMessage(node: Node, text: string): string {
+  const first = node.child(0);
+  const token = (first && first.childCount === 0 ? first.text : text.slice(node.startIndex, node.endIndex)).split('\n')[0];
+  const shown = token.length > 30 ? token.slice(0, 30) + '…' : token;
+  if (node.startIndex === node.endIndex || !shown.trim()) return 'Syntax error: unexpected end of input';
+  return `Syntax error: unexpected '${shown}'`;
+}
+
+const SUPPRESS = /infra-review:\s*ignore\s+([A-Za-z0-9_-]+(?:\s*,\s*[A-Za-z0-9_-]+)*)/;
+
+/** `# infra-review: ignore RULE[, RULE]` covers its own line and the next one. */
+export function suppressions(parsed: ParsedNix): { rule: string; line: number }[] {
+  const out: { rule: string; line: number }[] = [];
+  if (!parsed.file.text.includes('infra-review')) return out;
+  for (const c of parsed.tree.rootNode.descendantsOfType('comment')) {
+    if (!c) continue;
+    const m = SUPPRESS.exec(c.text);
+    if (!m) continue;
+    const line = c.startPosition.row;
+    for (const rule of m[1].split(',').map((r) => r.trim())) {
+      out.push({ rule, line }, { rule, line: line + 1 });
+    }
+  }
+  return out;
+}
+
+export function summarize(parsed: ParsedNix): FileSummary {
+  return { file: parsed.file.path, kind: 'nix', syntaxErrors: syntaxErrors(parsed), suppressions: suppressions(parsed) };
+}

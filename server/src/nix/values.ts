@@ -1,0 +1,152 @@
+/**
+ * The evaluator's values. Every value keeps the span of the syntax it came from; strings keep a
+ * map from each character of the value to the text it was written as, so a fact found inside a
+ * string (one list element, one line of an `extraConfig`) can be located exactly.
+ */
+import type { Node } from 'web-tree-sitter';
+
+/** A range of a file, as offsets (UTF-16 units, as tree-sitter reports them for JS strings). */
+export interface Span {
+  readonly file: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Maps value offsets [from, from+len) of a string to source. `exact` pieces map one to one
+ * (src + i); the others (escapes, characters from an interpolated value of another file) map
+ * every value offset in them to the whole source range [src, srcEnd).
+ */
+export interface StrPiece {
+  readonly from: number;
+  readonly len: number;
+  readonly file: string;
+  readonly src: number;
+  readonly srcEnd: number;
+  readonly exact: boolean;
+}
+
+export interface Base {
+  readonly at: Span;
+  /** Locations a derived value went through (let binding, interpolation), outermost last. */
+  readonly via?: readonly Span[];
+  /** Module priority (mkForce = 50, plain = 100, mkDefault = 1000), absent when plain. */
+  readonly priority?: number;
+}
+
+export type NixValue =
+  | (Base & { readonly k: 'str'; readonly s: string; readonly pieces: readonly StrPiece[] })
+  | (Base & { readonly k: 'int'; readonly n: number })
+  | (Base & { readonly k: 'float'; readonly n: number })
+  | (Base & { readonly k: 'bool'; readonly b: boolean })
+  | (Base & { readonly k: 'null' })
+  | (Base & { readonly k: 'path'; readonly p: string; readonly external?: string })
+  | (Base & { readonly k: 'list'; readonly items: readonly Lazy[] })
+  | (Base & { readonly k: 'attrs'; readonly attrs: ReadonlyMap<string, Attr>; readonly dynamic?: readonly DynAttr[] })
+  | (Base & { readonly k: 'fn'; readonly call: (arg: Lazy, at: Span) => NixValue; readonly name?: string })
+  | (Base & { readonly k: 'merge'; readonly parts: readonly Lazy[] })
+  | (Base & { readonly k: 'unknown'; readonly reason: string; readonly configPath?: readonly string[] });
+
+export type ValueKind = NixValue['k'];
+export type Of<K extends ValueKind> = Extract<NixValue, { k: K }>;
+
+/** An attribute: where its key and the whole binding are written, and its (lazy) value. */
+export interface Attr {
+  readonly value: Lazy;
+  /** The key as written (for `a.b.c = v`, the `b` of the nested set is the `b` attr node). */
+  readonly keyAt: Span;
+  /** The binding that defines it (`a.b.c = v;`), the anchor for edits of the whole setting. */
+  readonly bindingAt: Span;
+}
+
+/** An attribute whose name could not be evaluated (`${netcfg.iface} = ...`). */
+export interface DynAttr {
+  readonly reason: string;
+  readonly value: Lazy;
+  readonly keyAt: Span;
+  readonly bindingAt: Span;
+}
+
+/** A value computed on first use (Nix is lazy: `rec` and `let` may refer forward). */
+export class Lazy {
+  private state: 0 | 1 | 2 = 0;
+  private result: NixValue | undefined;
+
+  constructor(private compute: (() => NixValue) | undefined, value?: NixValue, readonly at?: Span) {
+    if (value) {
+      this.result = value;
+      this.state = 2;
+    }
+  }
+
+  static of(value: NixValue): Lazy {
+    return new Lazy(undefined, value, value.at);
+  }
+
+  force(): NixValue {
+    if (this.state === 2) return this.result!;
+    if (this.state === 1) {
+      return { k: 'unknown', reason: 'infinite recursion', at: this.at ?? { file: '', start: 0, end: 0 } };
+    }
+    this.state = 1;
+    try {
+      this.result = this.compute!();
+    } finally {
+      this.state = 2;
+      this.compute = undefined;
+    }
+    this.result ??= { k: 'unknown', reason: 'evaluation failed', at: this.at ?? { file: '', start: 0, end: 0 } };
+    return this.result;
+  }
+}
+
+export function spanOf(file: string, node: Node): Span {
+  return { file, start: node.startIndex, end: node.endIndex };
+}
+
+export function unknownValue(reason: string, at: Span, configPath?: readonly string[]): NixValue {
+  return configPath ? { k: 'unknown', reason, at, configPath } : { k: 'unknown', reason, at };
+}
+
+export function strValue(s: string, pieces: readonly StrPiece[], at: Span, via?: readonly Span[]): Of<'str'> {
+  return via && via.length ? { k: 'str', s, pieces, at, via } : { k: 'str', s, pieces, at };
+}
+
+/** A string value whose characters all map to `at` as one unit (a synthesized string). */
+export function plainString(s: string, at: Span): Of<'str'> {
+  return { k: 'str', s, pieces: s.length ? [{ from: 0, len: s.length, file: at.file, src: at.start, srcEnd: at.end, exact: false }] : [], at };
+}
+
+export function describe(v: NixValue): string {
+  switch (v.k) {
+    case 'str':
+      return 'a string';
+    case 'int':
+    case 'float':
+      return 'a number';
+    case 'bool':
+      return 'a boolean';
+    case 'null':
+      return 'null';
+    case 'path':
+      return 'a path';
+    case 'list':
+      return 'a list';
+    case 'attrs':
+      return 'an attribute set';
+    case 'fn':
+      return 'a function';
+    case 'merge':
+      return 'a mkMerge';
+    case 'unknown':
+      return 'an unknown value';
+  }
+}
+
+/** Sets `via` and `priority` on a copy of a value. */
+export function withMeta(v: NixValue, meta: { via?: readonly Span[]; priority?: number }): NixValue {
+  const out: Record<string, unknown> = { ...v };
+  if (meta.via !== undefined) out.via = meta.via.length ? meta.via : undefined;
+  if (meta.priority !== undefined) out.priority = meta.priority;
+  return out as unknown as NixValue;
+}
