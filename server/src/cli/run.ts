@@ -68,7 +68,8 @@ async function dns(argv: string[]): Promise<number> {
 
 async function lsp(argv: string[]): Promise<number | undefined> {
   if (argv.includes('--help') || argv.includes('-h')) return out(LSP_HELP), 0;
-  const { startLanguageServer } = await import('../lsp/server');
+  // Loaded only for this command: the CLI's other commands need no LSP library.
+  const { startLanguageServer } = require('../lsp/server') as typeof import('../lsp/server');
   startLanguageServer();
   return undefined; // runs until the client exits it
 }

@@ -109,11 +109,12 @@ const SUPPRESS = /infra-review:\s*ignore\s+([A-Za-z0-9_-]+(?:\s*,\s*[A-Za-z0-9_-
 export function suppressions(parsed: ParsedNix): { rule: string; line: number }[] {
   const out: { rule: string; line: number }[] = [];
   if (!parsed.file.text.includes('infra-review')) return out;
+  const lines = lineIndexOf(parsed.file);
   for (const c of parsed.tree.rootNode.descendantsOfType('comment')) {
     if (!c) continue;
     const m = SUPPRESS.exec(c.text);
     if (!m) continue;
-    const line = c.startPosition.row;
+    const line = lines.position(c.startIndex).line;
     for (const rule of m[1].split(',').map((r) => r.trim())) {
       out.push({ rule, line }, { rule, line: line + 1 });
     }

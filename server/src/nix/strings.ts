@@ -2,17 +2,21 @@
  * String values with their source map: concatenation, slicing, and locating a range of the
  * value in the file (the Locator handed to the Postfix text parsers).
  */
-import type { Span, StrPiece, Of } from './values';
+import type { Hole, Span, StrPiece, Of } from './values';
 import { strValue } from './values';
 
 export function concatStrings(parts: readonly Of<'str'>[], at: Span): Of<'str'> {
   const pieces: StrPiece[] = [];
+  const holes: Hole[] = [];
+  const via: Span[] = [];
   let s = '';
   for (const p of parts) {
     for (const piece of p.pieces) pieces.push({ ...piece, from: piece.from + s.length });
+    for (const h of p.holes ?? []) holes.push({ ...h, from: h.from + s.length });
+    if (p.via) via.push(...p.via);
     s += p.s;
   }
-  return strValue(s, mergeAdjacent(pieces), at);
+  return strValue(s, mergeAdjacent(pieces), at, via, holes);
 }
 
 /** The value characters [start, end) as a new string value with the matching pieces. */
@@ -28,7 +32,13 @@ export function sliceString(v: Of<'str'>, start: number, end: number): Of<'str'>
         : { ...p, from: a - start, len: b - a },
     );
   }
-  return strValue(v.s.slice(start, end), pieces, v.at, v.via);
+  const holes: Hole[] = [];
+  for (const h of v.holes ?? []) {
+    const a = Math.max(start, h.from);
+    const b = Math.min(end, h.from + h.len);
+    if (a < b || (h.len === 0 && h.from >= start && h.from <= end)) holes.push({ ...h, from: a - start, len: Math.max(0, b - a) });
+  }
+  return strValue(v.s.slice(start, end), pieces, v.at, v.via, holes);
 }
 
 function mergeAdjacent(pieces: StrPiece[]): StrPiece[] {
@@ -54,10 +64,7 @@ export function locateInString(v: Of<'str'>, start: number, end: number): Span {
   if (!first || !last || first.file !== last.file) return v.at;
   const s = first.exact ? first.src + Math.max(0, start - first.from) : first.src;
   const e = end > start ? (last.exact ? last.src + (end - 1 - last.from) + 1 : last.srcEnd) : s;
-  if (first.file !== v.at.file && (v.at.start !== 0 || v.at.end !== 0)) {
-    // The characters come from another file (an interpolated let value): still exact there.
-    return { file: first.file, start: s, end: Math.max(s, e) };
-  }
+  // Characters interpolated from another file stay exact there.
   return { file: first.file, start: s, end: Math.max(s, e) };
 }
 
@@ -80,4 +87,9 @@ function pieceAt(pieces: readonly StrPiece[], offset: number): StrPiece | undefi
 /** Whether every character of the value was written literally in one file (no interpolation). */
 export function isLiteralString(v: Of<'str'>): boolean {
   return !v.via?.length && v.pieces.every((p) => p.file === v.at.file);
+}
+
+/** The first hole overlapping value characters [start, end), if any. */
+export function holeIn(v: Of<'str'>, start = 0, end = v.s.length): Hole | undefined {
+  return v.holes?.find((h) => h.from < end && h.from + h.len > start) ?? v.holes?.find((h) => h.len === 0 && h.from >= start && h.from <= end);
 }

@@ -35,7 +35,7 @@ export interface Base {
 }
 
 export type NixValue =
-  | (Base & { readonly k: 'str'; readonly s: string; readonly pieces: readonly StrPiece[] })
+  | (Base & { readonly k: 'str'; readonly s: string; readonly pieces: readonly StrPiece[]; readonly holes?: readonly Hole[] })
   | (Base & { readonly k: 'int'; readonly n: number })
   | (Base & { readonly k: 'float'; readonly n: number })
   | (Base & { readonly k: 'bool'; readonly b: boolean })
@@ -43,12 +43,23 @@ export type NixValue =
   | (Base & { readonly k: 'path'; readonly p: string; readonly external?: string })
   | (Base & { readonly k: 'list'; readonly items: readonly Lazy[] })
   | (Base & { readonly k: 'attrs'; readonly attrs: ReadonlyMap<string, Attr>; readonly dynamic?: readonly DynAttr[] })
-  | (Base & { readonly k: 'fn'; readonly call: (arg: Lazy, at: Span) => NixValue; readonly name?: string })
+  | (Base & { readonly k: 'fn'; readonly call: (arg: Lazy, at: Span) => NixValue; readonly name?: string; readonly formals?: readonly string[] })
   | (Base & { readonly k: 'merge'; readonly parts: readonly Lazy[] })
   | (Base & { readonly k: 'unknown'; readonly reason: string; readonly configPath?: readonly string[] });
 
 export type ValueKind = NixValue['k'];
 export type Of<K extends ValueKind> = Extract<NixValue, { k: K }>;
+
+/**
+ * A part of a string that could not be evaluated (`${pkgs.foo}`): the value holds the source
+ * text of the interpolation there, so the rest of the string (one line of an `extraConfig`)
+ * stays usable while anything touching the hole is unknown.
+ */
+export interface Hole {
+  readonly from: number;
+  readonly len: number;
+  readonly reason: string;
+}
 
 /** An attribute: where its key and the whole binding are written, and its (lazy) value. */
 export interface Attr {
@@ -108,8 +119,11 @@ export function unknownValue(reason: string, at: Span, configPath?: readonly str
   return configPath ? { k: 'unknown', reason, at, configPath } : { k: 'unknown', reason, at };
 }
 
-export function strValue(s: string, pieces: readonly StrPiece[], at: Span, via?: readonly Span[]): Of<'str'> {
-  return via && via.length ? { k: 'str', s, pieces, at, via } : { k: 'str', s, pieces, at };
+export function strValue(s: string, pieces: readonly StrPiece[], at: Span, via?: readonly Span[], holes?: readonly Hole[]): Of<'str'> {
+  const v: { k: 'str'; s: string; pieces: readonly StrPiece[]; at: Span; via?: readonly Span[]; holes?: readonly Hole[] } = { k: 'str', s, pieces, at };
+  if (via && via.length) v.via = via;
+  if (holes && holes.length) v.holes = holes;
+  return v;
 }
 
 /** A string value whose characters all map to `at` as one unit (a synthesized string). */

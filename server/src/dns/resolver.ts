@@ -1,0 +1,213 @@
+/**
+ * Live lookups: one question at a time to the configured (or system) resolvers, with a
+ * concurrency limit, one query per (name, type) in flight, and cancellation per caller.
+ * Turns a DNS response into what the view needs: records, a CNAME step to continue,
+ * nxdomain/nodata with the negative TTL (RFC 2308), or unknown with the reason.
+ */
+import type * as dnsPacket from 'dns-packet';
+import type { DnsRecord, RRType, UnknownReason } from './types';
+import { canonicalAddress, normalizeName } from './names';
+import type { DecodedResponse, ServerAddress } from './client';
+import { exchange, parseServerAddress, systemResolvers } from './client';
+
+export type LiveResult =
+  | { readonly kind: 'records'; readonly records: DnsRecord[]; readonly chain: DnsRecord[]; readonly server: string; readonly fetchedAt: number; readonly ttl: number }
+  /** The server gave a CNAME chain but not its end (the target is outside its zones): continue at `target`. */
+  | { readonly kind: 'cname'; readonly chain: DnsRecord[]; readonly target: string; readonly server: string; readonly fetchedAt: number; readonly ttl: number }
+  /** `ttl` is the negative-caching TTL from the SOA, undefined when there was no SOA (then not cached). */
+  | { readonly kind: 'nxdomain' | 'nodata'; readonly chain: DnsRecord[]; readonly server: string; readonly fetchedAt: number; readonly ttl?: number }
+  | { readonly kind: 'unknown'; readonly reason: UnknownReason; readonly detail: string };
+
+export interface ResolverOptions {
+  /** `ADDR[:PORT]`; default: the system's resolvers. */
+  readonly servers?: readonly string[];
+  /** Budget per question (the one UDP retry included). Default 1500 ms. */
+  readonly timeoutMs?: number;
+  /** Questions on the wire at once. Default 8. */
+  readonly concurrency?: number;
+  /** Answers with more records are refused as too large. Default 256. */
+  readonly maxRecords?: number;
+}
+
+const MODELLED = new Set<string>(['A', 'AAAA', 'MX', 'TXT', 'CNAME', 'PTR', 'NS', 'SOA']);
+
+/** Converts a wire record to the view's form; undefined for types the view does not model. */
+export function fromWire(a: dnsPacket.Answer): DnsRecord | undefined {
+  if (!MODELLED.has(a.type) || !('data' in a)) return undefined;
+  const name = normalizeName(a.name);
+  const ttl = 'ttl' in a && typeof a.ttl === 'number' ? a.ttl : 0;
+  const data: unknown = a.data;
+  switch (a.type) {
+    case 'A':
+    case 'AAAA':
+      return { name, type: a.type, ttl, data: canonicalAddress(String(data)) ?? String(data) };
+    case 'CNAME':
+    case 'PTR':
+    case 'NS':
+      return { name, type: a.type, ttl, data: normalizeName(String(data)) };
+    case 'MX': {
+      const mx = data as dnsPacket.MxData;
+      return { name, type: 'MX', ttl, data: { preference: mx.preference ?? 0, exchange: normalizeName(mx.exchange) } };
+    }
+    case 'TXT': {
+      const parts = Array.isArray(data) ? data : [data as string | Buffer];
+      return { name, type: 'TXT', ttl, data: parts.map((p) => (Buffer.isBuffer(p) ? p.toString('utf8') : String(p))) };
+    }
+    case 'SOA': {
+      const s = data as dnsPacket.SoaData;
+      return {
+        name,
+        type: 'SOA',
+        ttl,
+        data: { mname: normalizeName(s.mname), rname: normalizeName(s.rname), serial: s.serial ?? 0, refresh: s.refresh ?? 0, retry: s.retry ?? 0, expire: s.expire ?? 0, minimum: s.minimum ?? 0 },
+      };
+    }
+  }
+  return undefined;
+}
+
+/** Interprets one response to the question (name, type). Exported for tests. */
+export function interpretResponse(name: string, type: RRType, packet: DecodedResponse, server: string, fetchedAt: number, maxRecords = 256): LiveResult {
+  const rcode = packet.rcode ?? 'NOERROR';
+  if (rcode === 'SERVFAIL') return { kind: 'unknown', reason: 'servfail', detail: `${server} answered SERVFAIL` };
+  if (rcode === 'REFUSED') return { kind: 'unknown', reason: 'refused', detail: `${server} refused the query` };
+  if (rcode !== 'NOERROR' && rcode !== 'NXDOMAIN') return { kind: 'unknown', reason: 'servfail', detail: `${server} answered ${rcode}` };
+  const wireCount = (packet.answers?.length ?? 0) + (packet.authorities?.length ?? 0);
+  if (wireCount > maxRecords) return { kind: 'unknown', reason: 'too-large', detail: `${wireCount} records from ${server}` };
+  const answers = (packet.answers ?? []).map(fromWire).filter((r): r is DnsRecord => !!r);
+  const authorities = (packet.authorities ?? []).map(fromWire).filter((r): r is DnsRecord => !!r);
+
+  const chain: DnsRecord[] = [];
+  let current = normalizeName(name);
+  const seen = new Set([current]);
+  for (;;) {
+    const records = answers.filter((r) => r.name === current && r.type === type);
+    if (records.length) {
+      const ttl = Math.min(...records.map((r) => r.ttl), ...chain.map((r) => r.ttl));
+      return { kind: 'records', records, chain, server, fetchedAt, ttl };
+    }
+    if (type === 'CNAME') break;
+    const cname = answers.find((r) => r.name === current && r.type === 'CNAME');
+    if (!cname || cname.type !== 'CNAME') break;
+    chain.push(cname);
+    if (seen.has(cname.data)) return { kind: 'unknown', reason: 'loop', detail: `CNAME loop: ${chain.map((r) => r.name).join(' → ')} → ${cname.data}` };
+    seen.add(cname.data);
+    current = cname.data;
+  }
+  const soa = authorities.find((r) => r.type === 'SOA');
+  // RFC 2308 §5: the negative TTL is the lesser of the SOA's own TTL and its minimum field.
+  const negativeTtl = soa && soa.type === 'SOA' ? Math.min(soa.ttl, soa.data.minimum, ...chain.map((r) => r.ttl)) : undefined;
+  if (rcode === 'NXDOMAIN') return { kind: 'nxdomain', chain, server, fetchedAt, ttl: negativeTtl };
+  if (soa) return { kind: 'nodata', chain, server, fetchedAt, ttl: negativeTtl };
+  if (chain.length) return { kind: 'cname', chain, target: current, server, fetchedAt, ttl: Math.min(...chain.map((r) => r.ttl)) };
+  if (!packet.flag_aa && (packet.authorities ?? []).some((a) => a.type === 'NS')) {
+    return { kind: 'unknown', reason: 'servfail', detail: `${server} gave a referral: it is not a recursive resolver, nor authoritative for ${current}` };
+  }
+  return { kind: 'nodata', chain, server, fetchedAt };
+}
+
+interface InFlight {
+  readonly promise: Promise<LiveResult>;
+  readonly controller: AbortController;
+  waiters: number;
+}
+
+export class LiveResolver {
+  private readonly servers: ServerAddress[];
+  private readonly invalid: string[];
+  readonly timeoutMs: number;
+  private readonly concurrency: number;
+  private readonly maxRecords: number;
+  private readonly inflight = new Map<string, InFlight>();
+  private active = 0;
+  private readonly queue: (() => void)[] = [];
+  /** Questions actually sent (deduplicated ones count once); for tests and status. */
+  sent = 0;
+
+  constructor(options: ResolverOptions = {}) {
+    const texts = options.servers && options.servers.length ? options.servers : systemResolvers();
+    this.servers = [];
+    this.invalid = [];
+    for (const t of texts) {
+      const s = parseServerAddress(t);
+      if (s) this.servers.push(s);
+      else this.invalid.push(t);
+    }
+    this.timeoutMs = options.timeoutMs ?? 1500;
+    this.concurrency = Math.max(1, options.concurrency ?? 8);
+    this.maxRecords = options.maxRecords ?? 256;
+  }
+
+  get serverList(): readonly ServerAddress[] {
+    return this.servers;
+  }
+
+  resolve(name: string, type: RRType, signal?: AbortSignal): Promise<LiveResult> {
+    if (signal?.aborted) return Promise.resolve(cancelled());
+    const key = `${normalizeName(name)}|${type}`;
+    let entry = this.inflight.get(key);
+    if (!entry) {
+      const controller = new AbortController();
+      const promise = this.limited(() => this.ask(name, type, controller.signal), controller.signal);
+      const created: InFlight = { promise, controller, waiters: 0 };
+      entry = created;
+      this.inflight.set(key, created);
+      void promise.finally(() => this.inflight.get(key) === created && this.inflight.delete(key));
+    }
+    const shared = entry;
+    shared.waiters++;
+    return new Promise((resolve) => {
+      const onAbort = () => {
+        // The shared query is cancelled only when every caller waiting for it gave up.
+        if (--shared.waiters === 0) {
+          this.inflight.delete(key);
+          shared.controller.abort();
+        }
+        resolve(cancelled());
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      void shared.promise.then((r) => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(r);
+      });
+    });
+  }
+
+  private async ask(name: string, type: RRType, signal: AbortSignal): Promise<LiveResult> {
+    if (this.servers.length === 0) {
+      const why = this.invalid.length ? `no usable resolver (cannot parse ${this.invalid.join(', ')})` : 'no DNS resolver is configured';
+      return { kind: 'unknown', reason: 'offline', detail: why };
+    }
+    this.sent++;
+    const r = await exchange(this.servers, normalizeName(name) || '.', type, { timeoutMs: this.timeoutMs, signal });
+    if (r.kind === 'failure') return { kind: 'unknown', reason: r.reason, detail: r.detail };
+    return interpretResponse(name, type, r.packet, r.server, Date.now(), this.maxRecords);
+  }
+
+  private limited(task: () => Promise<LiveResult>, signal: AbortSignal): Promise<LiveResult> {
+    return new Promise<LiveResult>((resolve) => {
+      const start = () => {
+        if (signal.aborted) {
+          resolve(cancelled());
+          this.release();
+          return;
+        }
+        this.active++;
+        task().then(resolve, (e) => resolve({ kind: 'unknown', reason: 'malformed', detail: String(e) })).finally(() => {
+          this.active--;
+          this.release();
+        });
+      };
+      if (this.active < this.concurrency) start();
+      else this.queue.push(start);
+    });
+  }
+
+  private release(): void {
+    while (this.active < this.concurrency && this.queue.length) this.queue.shift()!();
+  }
+}
+
+function cancelled(): LiveResult {
+  return { kind: 'unknown', reason: 'cancelled', detail: 'the query was cancelled' };
+}
