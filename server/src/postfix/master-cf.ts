@@ -35,8 +35,6 @@ export interface MasterCfEntry {
   readonly overrides: readonly OverrideSpan[];
   /** Where the first argument that is not a command option starts (options must go before it). */
   readonly firstPlainArg?: number;
-  /** Physical lines (0-based within the text) the entry spans: first and last. */
-  readonly firstLineStart: number;
 }
 
 export interface MasterCf {
@@ -117,17 +115,16 @@ function parseEntry(text: string, line: LogicalLine, locate: Locator, source: Po
     // Clustered flags (`-vo name=value`): `o` takes the rest of the token or the next token.
     const o = arg.indexOf('o', 1);
     if (o < 0) continue;
-    let value: Token | undefined;
-    if (o + 1 < arg.length) value = { text: arg.slice(o + 1), start: args[i].start + o + 1, end: args[i].end };
-    else value = args[++i];
-    const optStart = args[i - (o + 1 < arg.length ? 0 : 1)]?.start ?? args[i].start;
-    const span = value && parseOverride(joined, value, optStart, locate, source);
+    const option = args[i];
+    const value: Token | undefined =
+      o + 1 < arg.length ? { text: arg.slice(o + 1), start: option.start + o + 1, end: option.end } : args[++i];
+    const span = value && parseOverride(joined, value, option.start, locate, source);
     if (span) overrides.push(span);
     else
       problems.push({
         kind: 'bad-override',
         message: value ? `"-o ${value.text}" is not a name=value override` : '"-o" without a name=value argument',
-        at: locate(offset(args[i].start), endOffset(args[i].end)),
+        at: locate(offset(option.start), endOffset((value ?? option).end)),
       });
   }
   const entry: MasterEntry = {
@@ -152,7 +149,6 @@ function parseEntry(text: string, line: LogicalLine, locate: Locator, source: Po
     fieldStarts: tokens.slice(0, 8).map((t) => offset(t.start)),
     overrides,
     ...(firstPlainArg !== undefined ? { firstPlainArg } : {}),
-    firstLineStart: line.start,
   };
 }
 
@@ -222,7 +218,7 @@ function parseOverride(
     value: templated ? null : value,
     ...(templated ? { unknownReason: TEMPLATE_REASON } : {}),
     source,
-    nameAt: { ...locateRange(locate, off(nameStart), end(nameEnd)) },
+    nameAt: locate(off(nameStart), end(nameEnd)),
     valueAt: valueEnd > valueStart ? locate(off(valueStart), end(valueEnd)) : locate(end(valueStart), end(valueStart)),
     entryAt: locate(off(optStart), end(token.end)),
     items: listItems(value, spans, (i) => off(valueStart + i), locate),
@@ -235,10 +231,6 @@ function parseOverride(
     valueEnd: end(valueEnd),
     braced,
   };
-}
-
-function locateRange(locate: Locator, start: number, end: number) {
-  return locate(start, end);
 }
 
 function matchingBrace(s: string, open: number): number {
