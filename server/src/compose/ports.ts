@@ -54,10 +54,11 @@ export function parseShortPort(template: string, show: (s: string) => string = (
       ports = parts.slice(-2);
     }
   }
-  if (hostIp !== undefined && hostIp !== null && hasHole(hostIp)) hostIp = null;
-  else if (hostIp === '') hostIp = undefined; // `:80:80` — every address, like no address
+  if (hostIp === '') hostIp = undefined; // `:80:80` — every address, like no address
   const containerPort = ports[ports.length - 1];
   const hostPort = ports.length === 2 && ports[0] !== '' ? ports[0] : undefined;
+  // An unknown variable on the host side may itself hold `ip:port` (`${SQL_PORT}:3306`).
+  if ((hostIp !== undefined && hostIp !== null && hasHole(hostIp)) || (hostIp === undefined && hasHole(hostPort ?? containerPort))) hostIp = null;
   if (containerPort === '') return undefined;
   return {
     hostIp,
