@@ -245,7 +245,7 @@ async function checkHost(ctx: Context, domain: string, stack: string[]): Promise
         const target = expandMacros(m.domain, ctx, domain);
         if (stack.includes(target)) throw new SpfError('permerror', `include loop: ${[...stack, target].join(' → ')}`);
         const r = await checkHost(ctx, target, [...stack, target]);
-        ctx.chain.push(`${domain}: ${d.text} → ${r.verdict}`);
+        if (r.verdict !== 'pass') ctx.chain.push(`${domain}: ${d.text} → ${r.verdict}${r.verdict === 'fail' || r.verdict === 'softfail' || r.verdict === 'neutral' ? ' (no match)' : ''}`);
         if (r.verdict === 'temperror') throw new SpfError('temperror', `include:${target} gave temperror`);
         if (r.verdict === 'permerror' || r.verdict === 'none') throw new SpfError('permerror', `include:${target} gave ${r.verdict}`);
         if (r.verdict === 'pass') {
