@@ -15,6 +15,7 @@
  */
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import { isMap, isScalar, isSeq, parseDocument, stringify, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { mapEntries } from '../compose/yaml-nodes';
 import type { FileEdit } from '../core/finding';
 import { LineIndex } from '../core/text';
 
@@ -59,6 +60,11 @@ class Editor {
     this.style = detectStyle(doc, this.lines);
   }
 
+  /** Keys a mapping has, counting those it only gets through `<<` merges. */
+  mergedKeys(map: YAMLMap): Set<string> {
+    return new Set(mapEntries(this.doc, map).keys());
+  }
+
   col(offset: number): number {
     return this.lines.position(offset).character;
   }
@@ -100,7 +106,7 @@ class Editor {
       if (node.flow) throw new Unsafe('flow mapping');
       const pair = ownPair(node, step);
       if (!pair) {
-        if (mergedKeys(node).has(step)) throw new Unsafe(`${step} comes from a << merge`);
+        if (this.mergedKeys(node).has(step)) throw new Unsafe(`${step} comes from a << merge`);
         return this.insertIntoMap(node, { [step]: nest(rest, value) }, depth);
       }
       const child = pair.value as Node | null;
@@ -125,7 +131,7 @@ class Editor {
       const missing: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) {
         if (ownPair(node, k)) this.set(node, [k], v, depth);
-        else if (mergedKeys(node).has(k)) throw new Unsafe(`${k} comes from a << merge`);
+        else if (this.mergedKeys(node).has(k)) throw new Unsafe(`${k} comes from a << merge`);
         else missing[k] = v;
       }
       if (Object.keys(missing).length) this.insertIntoMap(node, missing, depth);
@@ -133,7 +139,7 @@ class Editor {
     }
     if (isSeq(node) && Array.isArray(value)) {
       if (node.flow) throw new Unsafe('flow sequence');
-      const present = (node.items as Node[]).map((i) => JSON.stringify((i as Node & { toJSON(): unknown }).toJSON()));
+      const present = (node.items as Node[]).map((i) => JSON.stringify(i.toJS(this.doc)));
       const added = value.filter((v) => !present.includes(JSON.stringify(v)));
       if (added.length) this.appendToSeq(node, added, depth);
       return;
@@ -314,14 +320,6 @@ function ownPair(map: YAMLMap, key: string): Pair | undefined {
   return (map.items as Pair[]).find((p) => isScalar(p.key) && typeof p.key.value !== 'symbol' && String(p.key.value) === key);
 }
 
-function mergedKeys(map: YAMLMap): Set<string> {
-  const keys = new Set<string>();
-  if ((map.items as Pair[]).some((p) => isScalar(p.key) && typeof p.key.value === 'symbol')) {
-    const js = (map as YAMLMap & { toJSON(): unknown }).toJSON();
-    if (js && typeof js === 'object') for (const k of Object.keys(js)) keys.add(k);
-  }
-  return keys;
-}
 
 function nest(path: ComposePath, value: unknown): unknown {
   let v = value;
