@@ -10,7 +10,7 @@ import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
 import { CHECK_HELP, LSP_HELP, MAIN_HELP, MODEL_HELP, SNAPSHOT_HELP, VERSION } from './help';
 import { parseCheck, parseModel, parseSnapshot, UsageError } from './options';
-import { writeSnapshot } from './snapshot';
+import { snapshotText } from './snapshot';
 
 function out(s: string): void {
   process.stdout.write(s);
@@ -55,15 +55,10 @@ async function dns(argv: string[]): Promise<number> {
   }
   const opts = parseSnapshot(argv.slice(1));
   if (opts === 'help') return out(SNAPSHOT_HELP), 0;
-  const ws = await openWorkspace(opts, { progress: !!process.stderr.isTTY });
-  try {
-    const text = await writeSnapshot(ws);
-    writeFileSync(opts.out, text);
-    process.stderr.write(`infra-review: wrote ${opts.out}\n`);
-    return 0;
-  } finally {
-    await ws.close();
-  }
+  const { text, answers } = await snapshotText(opts, !!process.stderr.isTTY);
+  writeFileSync(opts.out, text);
+  process.stderr.write(`infra-review: wrote ${answers} answers to ${opts.out}\n`);
+  return 0;
 }
 
 async function lsp(argv: string[]): Promise<number | undefined> {

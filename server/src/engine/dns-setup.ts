@@ -1,6 +1,11 @@
-/** Opens the DNS view for a workspace. (Interim: answers unknown until server/src/dns lands.) */
+/**
+ * Opens the DNS view for a workspace: zone files (already read by the engine, so editor
+ * buffers work too), the persistent cache in `cacheDir`, and the resolvers for mode live.
+ */
 import type { SourceFile } from '../core/source';
-import type { DnsAnswer, DnsMode, DnsView, RRType } from '../dns/types';
+import { cachePathIn, createDnsView, DnsCache, loadZoneText, ZoneSet } from '../dns';
+import type { DnsAnswer, DnsMode } from '../dns/types';
+import type { ManagedDnsView } from '../dns/view';
 
 export interface DnsSetup {
   readonly mode: DnsMode;
@@ -8,15 +13,39 @@ export interface DnsSetup {
   readonly resolvers: readonly string[];
   readonly cacheDir: string;
   readonly timeoutMs?: number;
+  /** Sees every answer the view gives (dns snapshot records them). */
+  readonly onAnswer?: (answer: DnsAnswer) => void;
+  readonly log?: (message: string) => void;
 }
 
-export async function openDnsView(setup: DnsSetup): Promise<{ view: DnsView; close(): Promise<void> }> {
-  const unknownAnswer = (name: string, type: RRType): DnsAnswer => ({ status: 'unknown', name, type, reason: 'disabled' });
-  const view: DnsView = {
+export async function openDnsView(setup: DnsSetup): Promise<{ view: ManagedDnsView; close(): Promise<void> }> {
+  const zones = new ZoneSet();
+  for (const f of setup.zoneFiles) {
+    const loaded = loadZoneText(f.path, f.text);
+    zones.replace(loaded);
+    for (const e of loaded.errors) setup.log?.(`${e.at.file}:${e.at.range.start.line + 1}: ${e.severity}: ${e.message}`);
+  }
+  // Mode off never touches the cache file: it is the "nothing but the repository" mode.
+  const cache = setup.mode === 'off' ? new DnsCache() : await DnsCache.load(cachePathIn(setup.cacheDir));
+  if (cache.discarded) setup.log?.(`DNS cache ${cachePathIn(setup.cacheDir)} discarded: ${cache.discarded}`);
+  const view = createDnsView({
     mode: setup.mode,
-    query: async (name, type) => unknownAnswer(name, type),
-    reverse: async (address) => ({ address, ptr: unknownAnswer(address, 'PTR'), confirmed: 'unknown', names: [] }),
-    spf: async (ip, domain) => ({ verdict: 'temperror', ip, domain, chain: [], records: [] }),
+    zones,
+    cache,
+    resolvers: setup.resolvers.length ? setup.resolvers : undefined,
+    timeoutMs: setup.timeoutMs,
+    onAnswer: setup.onAnswer,
+  });
+  return {
+    view,
+    close: async () => {
+      if (setup.mode === 'live') {
+        try {
+          await view.save();
+        } catch (e) {
+          setup.log?.(`could not write the DNS cache: ${(e as Error).message}`);
+        }
+      }
+    },
   };
-  return { view, close: async () => {} };
 }

@@ -1,4 +1,24 @@
-/** The format analyzers, in the order their facts are assembled. (Wired as the format modules land.) */
+/** The format analyzers, in the order their facts are assembled. */
+import { analyzeCompose } from '../compose';
+import { analyzePostfixFiles } from '../postfix/instances';
 import type { FormatAnalyzer } from './analyzers';
 
-export const FORMAT_ANALYZERS: readonly FormatAnalyzer[] = [];
+const postfixFiles: FormatAnalyzer = {
+  name: 'Postfix',
+  kinds: ['postfix-main', 'postfix-master', 'postfix-table'],
+  analyze: (files) => {
+    const r = analyzePostfixFiles(files);
+    return { postfix: r.instances, summaries: r.summaries };
+  },
+};
+
+const compose: FormatAnalyzer = {
+  name: 'compose',
+  kinds: ['compose', 'env'],
+  analyze: (files) => {
+    const r = analyzeCompose(files);
+    return { compose: r.projects, summaries: r.summaries };
+  },
+};
+
+export const FORMAT_ANALYZERS: readonly FormatAnalyzer[] = [postfixFiles, compose];

@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { classifyFile } from '../core/files';
 import type { SourceFile } from '../core/source';
-import type { DnsMode, DnsView } from '../dns/types';
+import type { DnsAnswer, DnsMode, DnsView } from '../dns/types';
 import { ALL_RULES } from '../rules/registry';
 import type { FormatAnalyzer } from './analyzers';
 import { collectFiles, InputError, toSlash } from './collect';
@@ -39,13 +39,18 @@ export interface OpenedDns {
   close(): Promise<void>;
 }
 
-export async function createDns(config: WorkspaceConfig, zoneFiles: readonly SourceFile[]): Promise<OpenedDns> {
+export async function createDns(
+  config: WorkspaceConfig,
+  zoneFiles: readonly SourceFile[],
+  hooks: { onAnswer?: (a: DnsAnswer) => void; log?: (m: string) => void } = {},
+): Promise<OpenedDns> {
   return openDnsView({
     mode: config.dns,
     zoneFiles,
     resolvers: config.resolvers,
     cacheDir: config.cacheDir ?? defaultCacheDir(),
     timeoutMs: config.timeoutMs,
+    ...hooks,
   });
 }
 
@@ -70,12 +75,12 @@ export interface OpenedWorkspace {
 
 /** CLI: collect the files under the paths (plus --zone files), open DNS, ready to analyse. */
 export async function openWorkspace(
-  opts: { paths: string[]; zones: string[]; dns: DnsMode; resolvers: string[]; rules: Map<string, SeverityOverride>; cacheDir?: string; timeoutMs?: number; maxFileBytes?: number },
-  ui: { progress: boolean },
+  opts: { paths: string[]; zones: string[]; excludeZone?: string; dns: DnsMode; resolvers: string[]; rules: Map<string, SeverityOverride>; cacheDir?: string; timeoutMs?: number; maxFileBytes?: number },
+  ui: { progress: boolean; onAnswer?: (a: DnsAnswer) => void },
 ): Promise<OpenedWorkspace> {
   const collected = collectFiles(opts.paths, { maxFileBytes: opts.maxFileBytes });
   for (const s of collected.skipped) process.stderr.write(`infra-review: skipped ${s.path}: ${s.reason}\n`);
-  const files = collected.files;
+  const files = collected.files.filter((f) => f.path !== opts.excludeZone);
   const zonePaths = new Set(files.filter((f) => f.kind === 'zone').map((f) => f.path));
   for (const z of opts.zones) {
     const abs = toSlash(resolve(z));
@@ -88,10 +93,11 @@ export async function openWorkspace(
   if (ui.progress) process.stderr.write(`infra-review: ${files.length} files\n`);
   const root = toSlash(resolve(opts.paths.length === 1 && classifyFile(opts.paths[0]) === undefined ? opts.paths[0] : '.'));
   const config: WorkspaceConfig = { root, dns: opts.dns, resolvers: opts.resolvers, rules: opts.rules, cacheDir: opts.cacheDir, timeoutMs: opts.timeoutMs };
-  const dns = await createDns(config, files.filter((f) => zonePaths.has(f.path)));
+  const log = (m: string) => process.stderr.write(`infra-review: ${m}\n`);
+  const dns = await createDns(config, files.filter((f) => zonePaths.has(f.path)), { onAnswer: ui.onAnswer, log });
   return {
     files,
-    analyzeOptions: analyzeOptionsFor(config, dns.view, (m) => process.stderr.write(`infra-review: ${m}\n`)),
+    analyzeOptions: analyzeOptionsFor(config, dns.view, log),
     dns: dns.view,
     close: () => dns.close(),
   };

@@ -3,6 +3,7 @@
  * (a main.cf outside any NixOS host) a host of its own, named by `myhostname`, whose
  * addresses are left to the DNS view (rules resolve them and mark them as inferred).
  */
+import { relative } from 'node:path';
 import type { Location } from '../core/text';
 import { unknown } from '../core/value';
 import type { FormatResult } from '../engine/analyzers';
@@ -73,7 +74,8 @@ export function assembleModel(root: string, results: readonly FormatResult[]): I
     for (const instance of r.postfix ?? []) {
       if (instance.host) postfix.push(instance);
       else {
-        const id = `postfix:${instance.id}`;
+        const rel = relative(root, instance.id).replace(/\\/g, '/');
+        const id = `postfix:${rel === '' ? '.' : rel}`;
         postfix.push({ ...instance, host: id });
         hosts.push(standaloneHost(instance, id));
       }
