@@ -1,15 +1,64 @@
-/** The EditKit over the workspace's files. (Interim: wired to the per-format builders as they land.) */
-import type { SourceFile } from '../core/source';
+/**
+ * The EditKit over the workspace's files: dispatches each request to the builder of the
+ * format the setting is written in (main.cf/master.cf text, NixOS attributes, compose YAML).
+ */
+import type { FileEdit } from '../core/finding';
+import { locatorFor, type SourceFile } from '../core/source';
+import type { ComposeProject, Host, PostfixInstance } from '../model/types';
+import { setComposeValue } from './compose';
 import type { EditKit } from './kit';
+import { setMainCfParameter, setMasterCfOverride } from './postfix';
+import { nixEdits, type NixEditBackend } from './nix-backend';
 
-export function createEditKit(files: ReadonlyMap<string, SourceFile>): EditKit {
-  void files;
+function serviceRef(service: string): { service: string; type: string } {
+  const slash = service.indexOf('/');
+  return slash < 0 ? { service, type: 'unix' } : { service: service.slice(0, slash), type: service.slice(slash + 1) };
+}
+
+export function createEditKitWith(files: ReadonlyMap<string, SourceFile>, nix: NixEditBackend): EditKit {
+  const file = (path: string | undefined) => (path ? files.get(path) : undefined);
+  const postfixText = (f: SourceFile) => ({ text: f.text, locate: locatorFor(f) });
+
   return {
-    replace: (at, newText) => ({ file: at.file, range: at.range, newText }),
-    setPostfixMain: () => undefined,
-    setMasterOverride: () => undefined,
-    setNixOption: () => undefined,
-    appendNixList: () => undefined,
-    setComposeValue: () => undefined,
+    replace: (at, newText): FileEdit => ({ file: at.file, range: at.range, newText }),
+
+    setPostfixMain(instance: PostfixInstance, name: string, value: string) {
+      if (instance.origin.kind === 'nixos') {
+        const f = file(instance.origin.file);
+        return f && nix.setPostfixMain(f, name, value);
+      }
+      const f = file(instance.origin.mainCf);
+      return f && setMainCfParameter(postfixText(f), name, value);
+    },
+
+    setMasterOverride(instance: PostfixInstance, service: string, name: string, value: string) {
+      const ref = serviceRef(service);
+      if (instance.origin.kind === 'nixos') {
+        const f = file(instance.origin.file);
+        return f && nix.setMasterOverride(f, ref, name, value);
+      }
+      const f = file(instance.origin.masterCf);
+      return f && setMasterCfOverride(postfixText(f), ref, name, value);
+    },
+
+    setNixOption(host: Host, path: readonly string[], nixValue: string, target?: string) {
+      const f = nix.chooseFile(host, path, files, target);
+      return f && nix.setAttr(f, path, nixValue);
+    },
+
+    appendNixList(host: Host, path: readonly string[], elements: readonly string[], target?: string) {
+      const f = nix.chooseFile(host, path, files, target);
+      return f && nix.appendList(f, path, elements);
+    },
+
+    setComposeValue(project: ComposeProject, path: readonly (string | number)[], value: unknown) {
+      const f = file(project.file);
+      return f && setComposeValue({ path: f.path, text: f.text }, path, value);
+    },
   };
+}
+
+/** The kit the engine uses: Nix edits need the grammar loaded first, hence async. */
+export async function createEditKit(files: ReadonlyMap<string, SourceFile>): Promise<EditKit> {
+  return createEditKitWith(files, await nixEdits());
 }

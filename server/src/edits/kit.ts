@@ -24,6 +24,8 @@ export interface EditKit {
    * Add (or replace) `-o name=value` on a master.cf service of the instance, creating the
    * service entry when the instance relies on the built-in default for it (e.g. `smtp unix
    * - - n - - smtp`). Works for master.cf files and NixOS `settings.master`/`masterConfig`.
+   * `service` is `name` or `name/type`; the type defaults to `unix` (so `smtp` is the SMTP
+   * client, `smtp/inet` the server).
    */
   setMasterOverride(instance: PostfixInstance, service: string, name: string, value: string): FileEdit[] | undefined;
 

@@ -23,7 +23,7 @@ export interface AnalyzeOptions {
   readonly analyzers: readonly FormatAnalyzer[];
   readonly rules: readonly Rule[];
   readonly dns: DnsView;
-  readonly editKit: (files: ReadonlyMap<string, SourceFile>) => EditKit;
+  readonly editKit: (files: ReadonlyMap<string, SourceFile>) => EditKit | Promise<EditKit>;
   readonly severity?: ReadonlyMap<string, SeverityOverride>;
   readonly log?: (message: string) => void;
 }
@@ -93,7 +93,7 @@ export function compareFindings(a: Finding, b: Finding): number {
 }
 
 export async function runRules(model: InfraModel, files: ReadonlyMap<string, SourceFile>, options: AnalyzeOptions): Promise<Finding[]> {
-  const edits = options.editKit(files);
+  const edits = await options.editKit(files);
   const suppressed = suppressedLines(model);
   const findings: Finding[] = [];
   await Promise.all(
