@@ -2,7 +2,7 @@
  * Facts of one compose file, before files of a project are merged. Fields a file does not
  * write stay undefined, so an override file only changes what it mentions.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import type { Locator, SourceFile } from '../core/source';
 import { locatorFor } from '../core/source';
 import type { Location } from '../core/text';
@@ -112,8 +112,8 @@ class FileReader {
 }
 
 export function extractComposeFile(file: SourceFile, env: Env): ComposeFileFacts {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(file.text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: true });
+  // Offsets, not line/col: Locators turn them into LSP UTF-16 positions.
+  const doc = parseDocument(file.text, { merge: true, prettyErrors: false, uniqueKeys: true });
   const r = new FileReader(file, doc, env);
   const syntaxErrors: SyntaxProblem[] = doc.errors.map((e) => ({
     message: syntaxMessage(e.message),

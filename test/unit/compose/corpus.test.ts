@@ -209,3 +209,18 @@ test('corpus hardware/mailserver docker-compose.sample.yml: external network, un
   const maria = Object.fromEntries(service(p, 'mariadb').environment.map((e) => [e.name, value(e.value)]));
   assert.deepEqual(maria, { MYSQL_RANDOM_ROOT_PASSWORD: 'yes', MYSQL_DATABASE: 'postfix', MYSQL_USER: 'postfix', MYSQL_PASSWORD: null });
 });
+
+test('corpus: truncated and damaged compose files degrade to syntax errors, never exceptions', () => {
+  const files = walk(CORPUS).filter((f) => f.kind === 'compose');
+  for (const f of files) {
+    for (let k = 1; k < 12; k++) {
+      const cut = Math.floor((f.text.length * k) / 12);
+      const damaged = [f.text.slice(0, cut), f.text.slice(0, cut) + ': [\n  - "x\n' + f.text.slice(cut), f.text.slice(0, cut) + '\t' + f.text.slice(cut)];
+      for (const text of damaged) {
+        const r = analyzeCompose([{ ...f, text }]);
+        assert.equal(r.summaries.length, 1);
+        for (const e of r.summaries[0].syntaxErrors) assert.ok(e.at.range.start.line <= text.split('\n').length);
+      }
+    }
+  }
+});
