@@ -61,6 +61,8 @@ interface Token {
   readonly quoted: boolean;
   readonly start: number;
   readonly end: number;
+  /** An unterminated quoted string (already reported): the entry is skipped. */
+  readonly broken?: boolean;
 }
 
 interface Entry {
@@ -132,7 +134,7 @@ function tokenize(text: string, report: (msg: string, start: number, end: number
         i++;
       }
       if (!closed) report('unterminated quoted string', start, i);
-      tokens.push({ raw, quoted: true, start, end: i });
+      tokens.push({ raw, quoted: true, start, end: i, broken: !closed });
       continue;
     }
     const start = i;
@@ -242,6 +244,7 @@ function parseInto(
 
   for (const entry of entries) {
     const toks = entry.tokens;
+    if (toks.some((t) => t.broken)) continue;
     const first = toks[0];
     const entryEnd = toks[toks.length - 1].end;
     if (!entry.blankOwner && first.raw.startsWith('$') && !first.quoted) {

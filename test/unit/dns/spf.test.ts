@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { createDnsView } from '../../../server/src/dns/view';
+import { loadZoneText } from '../../../server/src/dns/zones';
+import { expandMacros, parseSpfRecord } from '../../../server/src/dns/spf';
+import { parseIp } from '../../../server/src/dns/names';
+import type { DnsView } from '../../../server/src/dns/types';
+import { fixtureZones } from './helpers';
+
+/** [ip, domain, verdict] cases over the fixture zones; the live test replays them against knotd. */
+export const SPF_CASES: readonly [string, string, string][] = [
+  ['2001:db8:2::5', 'spf.test', 'pass'], // nested includes
+  ['192.0.2.200', 'spf.test', 'pass'],
+  ['2001:db8:3::5', 'spf.test', 'fail'], // inc1 ?all → neutral: include does not match → -all
+  ['203.0.113.11', 'limit.spf.test', 'permerror'], // 11 includes
+  ['198.51.100.1', 'void.spf.test', 'permerror'], // 3 void lookups
+  ['192.0.2.77', 'mxa.spf.test', 'pass'], // mx/24
+  ['2001:db8::abcd', 'mxa.spf.test', 'pass'], // mx//64
+  ['2001:db8:1::1', 'mxa.spf.test', 'fail'],
+  ['2001:db8:2::5', 'redir.spf.test', 'pass'],
+  ['192.0.2.1', 'loop.spf.test', 'permerror'],
+  ['192.0.2.1', 'two.spf.test', 'permerror'],
+  ['192.0.2.1', 'exists.spf.test', 'pass'], // %{ir}.%{v} macro
+  ['192.0.2.2', 'exists.spf.test', 'fail'],
+  ['192.0.2.1', 'soft.spf.test', 'softfail'],
+  ['192.0.2.1', 'nospf.spf.test', 'none'],
+  ['192.0.2.1', 'absent.spf.test', 'none'],
+  ['192.0.2.1', 'bad.spf.test', 'permerror'],
+  ['2001:db8::25', 'example.test', 'pass'], // mx
+  ['2001:db8:beef::1', 'example.test', 'pass'], // include → include → ip6
+  ['203.0.113.7', 'example.test', 'pass'], // include → include → a:relay/32
+  ['198.51.100.9', 'example.test', 'pass'], // include:_spf → ip4
+  ['192.0.2.99', 'example.test', 'fail'], // _spf's ~all is no match for the include; the top -all decides
+  ['192.0.2.1', 'outside.invalid', 'temperror'],
+];
+
+describe('SPF (RFC 7208) over zone files', () => {
+  let view: DnsView;
+  before(async () => {
+    view = createDnsView({ mode: 'off', zones: await fixtureZones() });
+  });
+
+  for (const [ip, domain, verdict] of SPF_CASES) {
+    it(`${ip} for ${domain} → ${verdict}`, async () => {
+      const r = await view.spf(ip, domain);
+      assert.equal(r.verdict, verdict, r.chain.join('\n'));
+    });
+  }
+
+  it('carries the chain and the deciding records', async () => {
+    const r = await view.spf('2001:db8:2::5', 'spf.test');
+    assert.deepEqual(r.records.map((x) => x.name), ['spf.test', 'inc1.spf.test', 'inc2.spf.test']);
+    assert.ok(r.records.every((x) => x.at));
+    assert.ok(r.chain.some((s) => s.includes('matched ip6:2001:db8:2::/64 → pass')));
+    const limit = await view.spf('203.0.113.11', 'limit.spf.test');
+    assert.match(limit.detail!, /more than 10 DNS-querying terms/);
+    const loop = await view.spf('192.0.2.1', 'loop.spf.test');
+    assert.match(loop.detail!, /loop/);
+    const t = await view.spf('192.0.2.1', 'outside.invalid');
+    assert.match(t.detail!, /outside-zones/);
+  });
+
+  it('stops at the 10th lookup: 10 includes pass, the 11th is a permerror', async () => {
+    const incs = (n: number) => Array.from({ length: n }, (_, i) => `include:l${i + 1}.spf.test`).join(' ');
+    const all = await fixtureZones();
+    all.replace(loadZoneText('/z/ten.test.zone', `@ SOA ns h 1 2 3 4 5\n@ TXT "v=spf1 ${incs(10)} -all"\n`));
+    const v = createDnsView({ mode: 'off', zones: all });
+    assert.equal((await v.spf('203.0.113.10', 'ten.test')).verdict, 'pass');
+    assert.equal((await v.spf('203.0.113.11', 'limit.spf.test')).verdict, 'permerror');
+  });
+
+  it('parses mechanisms strictly', () => {
+    assert.throws(() => parseSpfRecord('v=spf1 foo -all'));
+    assert.throws(() => parseSpfRecord('v=spf1 ip4:192.0.2.0/33'));
+    assert.throws(() => parseSpfRecord('v=spf1 redirect=a.test redirect=b.test'));
+    assert.throws(() => parseSpfRecord('v=spf1 include'));
+    const p = parseSpfRecord('v=spf1 a:x.test/24//64 mx//48 ip6:2001:db8::/32 unknown-mod=x ~all');
+    assert.deepEqual(p.directives.map((d) => d.mechanism.kind), ['a', 'mx', 'ip6', 'all']);
+  });
+
+  it('expands macros', () => {
+    const ctx = { ip: parseIp('2001:db8::cb01')!, sender: 'postmaster@example.test' };
+    assert.equal(expandMacros('%{ir}.%{v}._spf.%{d2}', ctx, 'a.b.example.test'), '1.0.b.c.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6._spf.example.test');
+    const v4 = { ip: parseIp('192.0.2.3')!, sender: 'postmaster@example.test' };
+    assert.equal(expandMacros('%{l}.%{o}.%{i}%%%_%-', v4, 'x.test'), 'postmaster.example.test.192.0.2.3% %20');
+    assert.equal(expandMacros('%{s}', v4, 'x.test'), 'postmaster@example.test');
+  });
+});

@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { createDnsView } from '../../../server/src/dns/view';
+import { loadZoneText, ZoneSet } from '../../../server/src/dns/zones';
+import type { DnsView } from '../../../server/src/dns/types';
+import { fixtureZones } from './helpers';
+
+describe('DNS view from zone files (mode off)', () => {
+  let view: DnsView;
+  before(async () => {
+    view = createDnsView({ mode: 'off', zones: await fixtureZones() });
+  });
+
+  it('answers records with their zone source and record location', async () => {
+    const a = await view.query('Mail.Example.Test.', 'AAAA');
+    assert.equal(a.status, 'records');
+    if (a.status !== 'records') return;
+    assert.deepEqual(a.records.map((r) => r.data), ['2001:db8::25']);
+    assert.equal(a.records[0].ttl, 300);
+    assert.equal(a.source.kind, 'zone');
+    assert.ok(a.source.kind === 'zone' && a.source.file.endsWith('/example.test.zone'));
+    assert.equal(a.source.kind === 'zone' && a.source.origin, 'example.test');
+    assert.equal(a.records[0].at!.range.start.line, 15); // 0-based: line 16 of the file
+  });
+
+  it('distinguishes nxdomain and nodata (empty non-terminals and unmodelled types exist)', async () => {
+    assert.equal((await view.query('nope.example.test', 'A')).status, 'nxdomain');
+    assert.equal((await view.query('mail.example.test', 'MX')).status, 'nodata');
+    assert.equal((await view.query('b.c.example.test', 'A')).status, 'nodata');
+    assert.equal((await view.query('svc.example.test', 'A')).status, 'nodata');
+  });
+
+  it('follows CNAME chains, and reports loops as unknown', async () => {
+    const a = await view.query('www.example.test', 'A');
+    assert.equal(a.status, 'records');
+    assert.deepEqual(a.chain.map((r) => `${r.name}>${r.data}`), ['www.example.test>web.example.test', 'web.example.test>mail.example.test']);
+    assert.equal(a.status === 'records' && a.records[0].name, 'mail.example.test');
+    const c = await view.query('www.example.test', 'CNAME');
+    assert.equal(c.status === 'records' && c.records[0].data, 'web.example.test');
+    const loop = await view.query('loop1.example.test', 'A');
+    assert.equal(loop.status, 'unknown');
+    assert.equal(loop.status === 'unknown' && loop.reason, 'loop');
+  });
+
+  it('says unknown(outside-zones) for names no zone covers, also at the end of a CNAME', async () => {
+    const a = await view.query('mail.elsewhere.test', 'A');
+    assert.equal(a.status === 'unknown' && a.reason, 'outside-zones');
+    const b = await view.query('alias-out.example.test', 'A');
+    assert.equal(b.status === 'unknown' && b.reason, 'outside-zones');
+  });
+
+  it('reads multi-string and TCP-sized TXT', async () => {
+    const m = await view.query('multi.example.test', 'TXT');
+    assert.deepEqual(m.status === 'records' && m.records.map((r) => r.data), [['hello', 'world'], ['second; not a comment']]);
+    const big = await view.query('big.example.test', 'TXT');
+    assert.equal(big.status === 'records' && (big.records[0].data as string[]).join('').length, 1600);
+  });
+
+  it('reverse: PTR in ip6.arpa nibble form and in-addr.arpa, with forward confirmation', async () => {
+    const v6 = await view.reverse('2001:db8:0::25');
+    assert.equal(v6.confirmed, 'yes');
+    assert.deepEqual(v6.names, ['mail.example.test']);
+    assert.equal(v6.ptr.name, '5.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa');
+    assert.equal((await view.reverse('192.0.2.25')).confirmed, 'yes');
+    assert.equal((await view.reverse('::ffff:192.0.2.10')).confirmed, 'yes');
+    const nomatch = await view.reverse('2001:db8::99');
+    assert.equal(nomatch.confirmed, 'no');
+    assert.deepEqual(nomatch.names, ['nomatch.example.test']);
+    const none = await view.reverse('2001:db8::1');
+    assert.equal(none.ptr.status, 'nxdomain');
+    assert.equal(none.confirmed, 'no');
+    // PTR exists but its name is outside every zone: cannot confirm.
+    assert.equal((await view.reverse('192.0.2.26')).confirmed, 'unknown');
+    assert.equal((await view.reverse('2001:db9::1')).confirmed, 'unknown');
+    assert.equal((await view.reverse('not-an-ip')).ptr.status, 'unknown');
+  });
+
+  it('makes no network I/O in modes off and cache', async () => {
+    // The real module objects (the client reaches them through getters, so patching them is seen).
+    const dgram = require('node:dgram') as Record<string, unknown>;
+    const net = require('node:net') as Record<string, unknown>;
+    const orig = { udp: dgram.createSocket, tcp: net.connect, tcp2: net.createConnection };
+    const trap = () => {
+      throw new Error('network I/O attempted');
+    };
+    Object.assign(dgram, { createSocket: trap });
+    Object.assign(net, { connect: trap, createConnection: trap });
+    try {
+      for (const mode of ['off', 'cache'] as const) {
+        const v = createDnsView({ mode, zones: await fixtureZones(), resolvers: ['127.0.0.1:9'] });
+        assert.equal((await v.query('unlisted.invalid', 'A')).status, 'unknown');
+        assert.equal((await v.spf('192.0.2.1', 'unlisted.invalid')).verdict, 'temperror');
+        assert.equal((await v.reverse('198.51.100.1')).confirmed, 'unknown');
+        assert.equal(v.resolver, undefined);
+      }
+    } finally {
+      Object.assign(dgram, { createSocket: orig.udp });
+      Object.assign(net, { connect: orig.tcp, createConnection: orig.tcp2 });
+    }
+  });
+});
+
+describe('zone semantics', () => {
+  const zones = (text: string) => ZoneSet.of(loadZoneText('/z/example.test.zone', text));
+  const soa = '@ SOA ns h 1 2 3 4 5\n';
+
+  it('wildcards synthesize answers below the closest encloser only', async () => {
+    const v = createDnsView({ mode: 'off', zones: zones(soa + '*.dyn A 192.0.2.7\nfixed.dyn A 192.0.2.8\n*.dyn TXT "w"\n') });
+    const a = await v.query('anything.dyn.example.test', 'A');
+    assert.equal(a.status === 'records' && a.records[0].name, 'anything.dyn.example.test');
+    assert.equal(a.status === 'records' && a.records[0].data, '192.0.2.7');
+    assert.equal((await v.query('fixed.dyn.example.test', 'TXT')).status, 'nodata');
+    assert.equal((await v.query('x.y.dyn.example.test', 'A')).status, 'records');
+    assert.equal((await v.query('other.example.test', 'A')).status, 'nxdomain');
+  });
+
+  it('a delegation below the apex is not answered by the parent zone', async () => {
+    const v = createDnsView({ mode: 'off', zones: zones(soa + 'sub NS ns.sub\nns.sub A 192.0.2.53\n') });
+    assert.equal((await v.query('host.sub.example.test', 'A')).status, 'unknown');
+  });
+
+  it('the deepest zone wins, and several files for one apex merge', async () => {
+    const set = ZoneSet.of(
+      loadZoneText('/z/example.test.zone', soa + 'a.sub A 192.0.2.1\n'),
+      loadZoneText('/z/sub.example.test.zone', soa + 'b A 192.0.2.2\n'),
+      loadZoneText('/z/more/sub.example.test.zone', soa + 'c A 192.0.2.3\n'),
+    );
+    const v = createDnsView({ mode: 'off', zones: set });
+    assert.equal((await v.query('a.sub.example.test', 'A')).status, 'nxdomain');
+    assert.equal((await v.query('b.sub.example.test', 'A')).status, 'records');
+    const c = await v.query('c.sub.example.test', 'A');
+    assert.ok(c.status === 'records' && c.source.kind === 'zone' && c.source.file === '/z/more/sub.example.test.zone');
+  });
+});
