@@ -1,0 +1,47 @@
+/**
+ * Finds where a file's option definitions live: the module's top-level attribute set(s),
+ * through `{ config, lib, ... }:`, `let … in`, `with …;`, `lib.mkIf`, `lib.mkMerge [ … ]`.
+ */
+import type { Node } from 'web-tree-sitter';
+import { attrPathKeys, bindingSetOf } from '../../nix/syntax';
+import { literalAttrsetsOf } from './expression-shapes';
+
+export interface ModuleBody {
+  /** The attribute set literals that define the module's options, in source order. */
+  readonly attrsets: readonly Node[];
+  /**
+   * Prefix every option path gets: `['config']` for a module written in full form
+   * (`{ options = …; config = …; }`), where definitions must go under `config`.
+   */
+  readonly prefix: readonly string[];
+}
+
+/** The bindings (`binding`, `inherit`, `inherit_from`) of an attribute set literal. */
+export function bindingsOf(attrset: Node): Node[] {
+  const set = bindingSetOf(attrset);
+  if (!set) return [];
+  return set.namedChildren.filter((c) => c.type === 'binding' || c.type === 'inherit' || c.type === 'inherit_from');
+}
+
+/** Names an `inherit` / `inherit (x)` defines. */
+export function inheritedNames(node: Node): string[] {
+  const attrs = node.childForFieldName('attrs');
+  if (!attrs) return [];
+  return attrPathKeys(attrs).filter((k): k is string => k !== null);
+}
+
+/** The first attribute name a binding defines (`networking` for `networking.hostName = …`). */
+function firstKeys(binding: Node): (string | null)[] {
+  if (binding.type !== 'binding') return inheritedNames(binding);
+  const path = binding.childForFieldName('attrpath');
+  return path ? [attrPathKeys(path)[0] ?? null] : [];
+}
+
+export function moduleBodyOf(root: Node): ModuleBody | null {
+  const expr = root.childForFieldName('expression');
+  if (!expr) return null;
+  const attrsets = literalAttrsetsOf(expr, { throughFunction: true });
+  if (attrsets.length === 0) return null;
+  const fullForm = attrsets.some((set) => bindingsOf(set).some((b) => firstKeys(b).some((k) => k === 'config' || k === 'options')));
+  return { attrsets, prefix: fullForm ? ['config'] : [] };
+}
