@@ -4,7 +4,7 @@
  */
 import type { Edit, Node, Parser, Tree } from 'web-tree-sitter';
 import type { SourceFile } from '../core/source';
-import { locatorFor } from '../core/source';
+import { lineIndexOf, locatorFor } from '../core/source';
 import type { FileSummary, SyntaxProblem } from '../model/types';
 import { createNixParser } from './grammar';
 

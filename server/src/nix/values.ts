@@ -164,3 +164,38 @@ export function withMeta(v: NixValue, meta: { via?: readonly Span[]; priority?: 
   if (meta.priority !== undefined) out.priority = meta.priority;
   return out as unknown as NixValue;
 }
+
+/**
+ * A map of attributes that answers every name: names it does not hold get `missing(name)`.
+ * Used for sets only partly known (`lib`, `builtins`, a host's `config.x` when other modules
+ * may define more). `hasOwn` tells real members apart (for `with`).
+ */
+export class OpenAttrs extends Map<string, Attr> {
+  constructor(
+    entries: Iterable<[string, Attr]>,
+    private readonly missing: (name: string) => NixValue,
+  ) {
+    super(entries);
+  }
+
+  override get(key: string): Attr | undefined {
+    const own = super.get(key);
+    if (own) return own;
+    const v = this.missing(key);
+    return { value: Lazy.of(v), keyAt: v.at, bindingAt: v.at };
+  }
+
+  override has(): boolean {
+    return true;
+  }
+
+  hasOwn(key: string): boolean {
+    return super.has(key);
+  }
+}
+
+/** The attribute a set really holds (not an OpenAttrs placeholder). */
+export function ownAttr(attrs: ReadonlyMap<string, Attr>, key: string): Attr | undefined {
+  if (attrs instanceof OpenAttrs) return attrs.hasOwn(key) ? attrs.get(key) : undefined;
+  return attrs.get(key);
+}

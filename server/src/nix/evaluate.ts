@@ -1,0 +1,603 @@
+/**
+ * A small, lazy, partial evaluator over tree-sitter-nix syntax. It evaluates what configuration
+ * files write down (attribute sets in every nesting, let/rec/with/inherit, strings with
+ * interpolation, lists, simple functions and the lib helpers in ./lib.ts). Anything else is an
+ * `unknown` value with the reason: never a guess. A step budget and a depth limit bound the
+ * work on hostile input.
+ */
+import { dirname, posix } from 'node:path';
+import type { Node } from 'web-tree-sitter';
+import { attrKey, bindingSetOf, namedChildrenNoComments } from './syntax';
+import { concatStrings } from './strings';
+import { buildString } from './string-literal';
+import type { Attr, DynAttr, NixValue, Of, Span } from './values';
+import { Lazy, describe, ownAttr, plainString, spanOf, unknownValue } from './values';
+import { globalScope, toStringValue } from './lib';
+
+/** Lexical variables, or the attribute set of a `with`, chained to the enclosing scope. */
+export interface Scope {
+  readonly vars?: ReadonlyMap<string, Lazy>;
+  readonly with?: Lazy;
+  readonly parent?: Scope;
+}
+
+export interface EvalHooks {
+  /**
+   * Resolves `config.a.b` of the module's own host (the merged configuration), or undefined
+   * when the host does not define it as a known value.
+   */
+  readonly configLookup?: (path: readonly string[], at: Span) => NixValue | undefined;
+}
+
+const MAX_STEPS = 400_000;
+const MAX_DEPTH = 180;
+
+export class Evaluator {
+  private steps = 0;
+  private depth = 0;
+  /** `config.*` paths this file read (decides whether a host must re-evaluate it). */
+  readonly configPaths = new Set<string>();
+
+  constructor(
+    readonly file: string,
+    readonly text: string,
+    readonly hooks: EvalHooks = {},
+  ) {}
+
+  span(node: Node): Span {
+    return spanOf(this.file, node);
+  }
+
+  unknown(reason: string, node: Node | Span): NixValue {
+    return unknownValue(reason, 'file' in node ? node : this.span(node));
+  }
+
+  lazy(node: Node, scope: Scope): Lazy {
+    return new Lazy(() => this.eval(node, scope), undefined, this.span(node));
+  }
+
+  eval(node: Node, scope: Scope): NixValue {
+    if (++this.steps > MAX_STEPS) return this.unknown('evaluation budget exhausted', node);
+    if (this.depth >= MAX_DEPTH) return this.unknown('evaluation too deep', node);
+    this.depth++;
+    try {
+      return this.evalNode(node, scope);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private evalNode(node: Node, scope: Scope): NixValue {
+    const at = this.span(node);
+    switch (node.type) {
+      case 'source_code': {
+        const e = namedChildrenNoComments(node)[0];
+        return e ? this.eval(e, scope) : this.unknown('empty file', node);
+      }
+      case 'parenthesized_expression':
+        return this.evalField(node, 'expression', scope);
+      case 'integer_expression':
+        return { k: 'int', n: Number(node.text), at };
+      case 'float_expression':
+        return { k: 'float', n: Number(node.text), at };
+      case 'string_expression':
+      case 'indented_string_expression':
+        return buildString(node, this.file, (e) => this.eval(e, scope));
+      case 'uri_expression':
+        return plainString(node.text, at);
+      case 'path_expression':
+        return this.evalPath(node, scope);
+      case 'spath_expression':
+        return { k: 'path', p: '', external: node.text, at };
+      case 'hpath_expression':
+        return this.unknown(`home path ${node.text} is outside the workspace`, node);
+      case 'variable_expression':
+        return this.lookup(node.text, scope, at);
+      case 'select_expression':
+        return this.evalSelect(node, scope);
+      case 'apply_expression':
+        return this.evalApply(node, scope);
+      case 'function_expression':
+        return this.makeFunction(node, scope);
+      case 'attrset_expression':
+        return this.evalAttrset(node, scope, false);
+      case 'rec_attrset_expression':
+        return this.evalAttrset(node, scope, true);
+      case 'let_attrset_expression': {
+        const set = this.evalAttrset(node, scope, true);
+        const body = set.k === 'attrs' ? set.attrs.get('body') : undefined;
+        return body ? body.value.force() : this.unknown('let { } without body', node);
+      }
+      case 'let_expression':
+        return this.evalLet(node, scope);
+      case 'with_expression': {
+        const env = node.childForFieldName('environment');
+        const body = node.childForFieldName('body');
+        if (!env || !body) return this.unknown('incomplete with expression', node);
+        return this.eval(body, { with: this.lazy(env, scope), parent: scope });
+      }
+      case 'list_expression':
+        return { k: 'list', items: namedChildrenNoComments(node).map((e) => this.lazy(e, scope)), at };
+      case 'if_expression':
+        return this.evalIf(node, scope);
+      case 'assert_expression':
+        return this.evalField(node, 'body', scope);
+      case 'binary_expression':
+        return this.evalBinary(node, scope);
+      case 'unary_expression':
+        return this.evalUnary(node, scope);
+      case 'has_attr_expression':
+        return this.evalHasAttr(node, scope);
+      case 'ERROR':
+        return this.unknown('syntax error', node);
+      default:
+        return this.unknown(`${node.type} is not evaluated`, node);
+    }
+  }
+
+  private evalField(node: Node, field: string, scope: Scope): NixValue {
+    const child = node.childForFieldName(field);
+    return child ? this.eval(child, scope) : this.unknown(`incomplete ${node.type}`, node);
+  }
+
+  lookup(name: string, scope: Scope, at: Span): NixValue {
+    for (let s: Scope | undefined = scope; s; s = s.parent) {
+      const v = s.vars?.get(name);
+      if (v) return v.force();
+    }
+    // Lexical bindings, including the builtins of the base environment (`true`, `map`),
+    // win over `with`, whatever the nesting (Nix semantics).
+    const g = globalScope().get(name);
+    if (g) return respan(g.force(), at);
+    let unknownWith: Of<'unknown'> | undefined;
+    for (let s: Scope | undefined = scope; s; s = s.parent) {
+      if (!s.with) continue;
+      const env = s.with.force();
+      if (env.k === 'attrs') {
+        const a = ownAttr(env.attrs, name);
+        if (a) return a.value.force();
+      } else if (env.k === 'unknown') unknownWith ??= env;
+    }
+    if (unknownWith) return unknownValue(`'${name}' may come from a 'with' of an unknown value (${unknownWith.reason})`, at);
+    return unknownValue(`undefined variable '${name}'`, at);
+  }
+
+  private evalPath(node: Node, scope: Scope): NixValue {
+    const at = this.span(node);
+    let text = '';
+    for (const c of node.namedChildren) {
+      if (!c) continue;
+      if (c.type === 'interpolation') {
+        const e = c.childForFieldName('expression');
+        const v = e ? this.eval(e, scope) : this.unknown('empty interpolation', c);
+        if (v.k !== 'str' || v.holes) return this.unknown(`path ${node.text} interpolates ${describe(v)}`, node);
+        text += v.s;
+      } else text += c.text;
+    }
+    if (!node.namedChildren.length) text = node.text;
+    if (text.startsWith('/')) return { k: 'path', p: posix.normalize(text), at };
+    return { k: 'path', p: posix.join(dirname(this.file), text), at };
+  }
+
+  /** The keys of an attrpath; a key that cannot be evaluated is an unknown value. */
+  attrPath(attrpath: Node, scope: Scope): { key: string | NixValue; node: Node }[] {
+    return namedChildrenNoComments(attrpath).map((a) => {
+      const literal = attrKey(a);
+      if (literal !== null) return { key: literal, node: a };
+      const expr = a.type === 'interpolation' ? a.childForFieldName('expression') : a;
+      const v = expr ? this.eval(expr, scope) : this.unknown('empty key', a);
+      if (v.k === 'str' && !v.holes) return { key: v.s, node: a };
+      return { key: v.k === 'unknown' ? v : this.unknown(`attribute name is ${describe(v)}`, a), node: a };
+    });
+  }
+
+  private evalSelect(node: Node, scope: Scope): NixValue {
+    const exprNode = node.childForFieldName('expression');
+    const pathNode = node.childForFieldName('attrpath');
+    const dflt = node.childForFieldName('default');
+    if (!exprNode || !pathNode) return this.unknown('incomplete selection', node);
+    let v = this.eval(exprNode, scope);
+    const keys = this.attrPath(pathNode, scope);
+    for (let i = 0; i < keys.length; i++) {
+      const { key } = keys[i];
+      if (typeof key !== 'string') return unknownValue(`attribute name not evaluable: ${(key as Of<'unknown'>).reason ?? ''}`, this.span(node));
+      if (v.k === 'unknown') {
+        if (v.configPath) {
+          const path = [...v.configPath, ...keys.slice(i).map((k) => (typeof k.key === 'string' ? k.key : '?'))];
+          if (path.includes('?')) return unknownValue(v.reason, this.span(node));
+          return this.configRef(path, this.span(node));
+        }
+        return unknownValue(v.reason, this.span(node));
+      }
+      if (v.k === 'merge') v = mergeForSelect(v);
+      if (v.k !== 'attrs') {
+        if (dflt) return this.eval(dflt, scope);
+        return this.unknown(`cannot select '${key}' from ${describe(v)}`, node);
+      }
+      const a = v.attrs.get(key);
+      if (!a) {
+        if (dflt) return this.eval(dflt, scope);
+        if (v.dynamic?.length) return this.unknown(`'${key}' may be set by an attribute with a computed name`, node);
+        return this.unknown(`attribute '${key}' missing`, node);
+      }
+      v = a.value.force();
+    }
+    return respan(v, this.span(node));
+  }
+
+  /** `config.a.b`: the host's merged value when known, else unknown carrying the path. */
+  configRef(path: readonly string[], at: Span): NixValue {
+    this.configPaths.add(path.join('.'));
+    const found = this.hooks.configLookup?.(path, at);
+    if (found) return found;
+    return unknownValue(`config.${path.join('.')} is not set to a known value here`, at, path);
+  }
+
+  private evalApply(node: Node, scope: Scope): NixValue {
+    const fnNode = node.childForFieldName('function');
+    const argNode = node.childForFieldName('argument');
+    if (!fnNode || !argNode) return this.unknown('incomplete application', node);
+    const fn = this.eval(fnNode, scope);
+    const at = this.span(node);
+    if (fn.k === 'fn') {
+      const r = fn.call(this.lazy(argNode, scope), at);
+      return r;
+    }
+    if (fn.k === 'unknown') {
+      // `nixpkgs.lib.nixosSystem { modules = [...]; }`: keep the argument, the host list needs it.
+      if (/(^|\.)nixosSystem$/.test(fnNode.text.replace(/\s+/g, ''))) {
+        const arg = this.eval(argNode, scope);
+        if (arg.k === 'attrs') {
+          const attrs = new Map(arg.attrs);
+          attrs.set('__nixosSystem', { value: Lazy.of({ k: 'bool', b: true, at }), keyAt: at, bindingAt: at });
+          return { ...arg, attrs };
+        }
+      }
+      return unknownValue(`result of calling ${shorten(fnNode.text)} (${fn.reason})`, at);
+    }
+    return this.unknown(`cannot call ${describe(fn)}`, node);
+  }
+
+  makeFunction(node: Node, scope: Scope): NixValue {
+    const at = this.span(node);
+    const universal = node.childForFieldName('universal');
+    const formalsNode = node.childForFieldName('formals');
+    const body = node.childForFieldName('body');
+    if (!body) return this.unknown('function without body', node);
+    const formals = formalsNode ? formalsNode.namedChildren.filter((c): c is Node => c?.type === 'formal') : [];
+    const names = formals.map((f) => f.childForFieldName('name')?.text ?? '').filter((n) => n);
+    return {
+      k: 'fn',
+      at,
+      formals: formalsNode ? names : undefined,
+      call: (arg: Lazy) => {
+        const vars = new Map<string, Lazy>();
+        if (universal) vars.set(universal.text, arg);
+        const inner: Scope = { vars, parent: scope };
+        if (formalsNode) {
+          for (const f of formals) {
+            const name = f.childForFieldName('name')?.text;
+            if (!name) continue;
+            const dflt = f.childForFieldName('default');
+            vars.set(
+              name,
+              new Lazy(() => {
+                const a = arg.force();
+                if (a.k === 'attrs') {
+                  const got = a.attrs.get(name);
+                  if (got) return got.value.force();
+                } else if (a.k === 'unknown') {
+                  return dflt ? this.eval(dflt, inner) : unknownValue(`argument '${name}' (${a.reason})`, this.span(f));
+                }
+                return dflt ? this.eval(dflt, inner) : this.unknown(`argument '${name}' not given`, f);
+              }),
+            );
+          }
+        }
+        return this.eval(body, inner);
+      },
+    };
+  }
+
+  private evalLet(node: Node, scope: Scope): NixValue {
+    const body = node.childForFieldName('body');
+    const set = bindingSetOf(node);
+    if (!body) return this.unknown('let without body', node);
+    const vars = new Map<string, Lazy>();
+    const inner: Scope = { vars, parent: scope };
+    if (set) {
+      const built = this.buildAttrs(set, inner, scope);
+      for (const [k, a] of built.attrs) vars.set(k, a.value);
+    }
+    return this.eval(body, inner);
+  }
+
+  evalAttrset(node: Node, scope: Scope, rec: boolean): NixValue {
+    const set = bindingSetOf(node);
+    const at = this.span(node);
+    if (!set) return { k: 'attrs', attrs: new Map(), at };
+    if (!rec) {
+      const built = this.buildAttrs(set, scope, scope);
+      return { k: 'attrs', attrs: built.attrs, dynamic: built.dynamic.length ? built.dynamic : undefined, at };
+    }
+    const vars = new Map<string, Lazy>();
+    const inner: Scope = { vars, parent: scope };
+    const built = this.buildAttrs(set, inner, scope);
+    for (const [k, a] of built.attrs) vars.set(k, a.value);
+    return { k: 'attrs', attrs: built.attrs, dynamic: built.dynamic.length ? built.dynamic : undefined, at };
+  }
+
+  /**
+   * Builds the attributes of a binding set: `a.b.c = v`, `a = { b.c = v; }` and repeated
+   * prefixes all land in one nested structure. `inherit` reads from `outer` (for `rec`
+   * sets and `let`, the enclosing scope), values from `scope`.
+   */
+  buildAttrs(set: Node, scope: Scope, outer: Scope): { attrs: Map<string, Attr>; dynamic: DynAttr[] } {
+    const root = new AttrsBuilder(this.file);
+    this.addBindings(root, set, scope, outer);
+    return root.build(this);
+  }
+
+  private addBindings(target: AttrsBuilder, set: Node, scope: Scope, outer: Scope): void {
+    for (const b of set.namedChildren) {
+      if (!b) continue;
+      if (b.type === 'binding') this.addBinding(target, b, scope);
+      else if (b.type === 'inherit' || b.type === 'inherit_from') this.addInherit(target, b, scope, outer);
+    }
+  }
+
+  private addBinding(target: AttrsBuilder, b: Node, scope: Scope): void {
+    const pathNode = b.childForFieldName('attrpath');
+    const expr = b.childForFieldName('expression');
+    if (!pathNode || !expr) return;
+    const keys = this.attrPath(pathNode, scope);
+    const bindingAt = this.span(b);
+    let t = target;
+    for (let i = 0; i < keys.length; i++) {
+      const { key, node } = keys[i];
+      const last = i === keys.length - 1;
+      if (typeof key !== 'string') {
+        // Keep the value: what is inside may still be worth reporting as unknown.
+        const rest = keys.slice(i + 1);
+        const value = new Lazy(() => {
+          const inner = this.eval(expr, scope);
+          return nest(rest.map((k) => (typeof k.key === 'string' ? k.key : '?')), inner, bindingAt);
+        });
+        t.dynamic.push({ reason: (key as Of<'unknown'>).reason ?? 'attribute name not evaluable', value, keyAt: this.span(node), bindingAt });
+        return;
+      }
+      if (last && expr.type === 'attrset_expression') {
+        // A nested set merges with other bindings of the same prefix (`a = { x = 1; }; a.y = 2;`).
+        const sub = t.child(key, this.span(node), bindingAt);
+        if (sub) {
+          const set = bindingSetOf(expr);
+          sub.at ??= this.span(expr);
+          if (set) this.addBindings(sub, set, scope, scope);
+          return;
+        }
+      }
+      if (last) {
+        t.setValue(key, this.lazy(expr, scope), this.span(node), bindingAt);
+        return;
+      }
+      const sub = t.child(key, this.span(node), bindingAt);
+      if (!sub) return;
+      t = sub;
+    }
+  }
+
+  private addInherit(target: AttrsBuilder, b: Node, scope: Scope, outer: Scope): void {
+    const attrsNode = b.childForFieldName('attrs');
+    const fromNode = b.type === 'inherit_from' ? b.childForFieldName('expression') : null;
+    if (!attrsNode) return;
+    const from = fromNode ? this.lazy(fromNode, outer) : undefined;
+    for (const a of namedChildrenNoComments(attrsNode)) {
+      const name = attrKey(a);
+      if (name === null) continue;
+      const at = this.span(a);
+      const value = from
+        ? new Lazy(() => {
+            const src = from.force();
+            if (src.k === 'attrs') {
+              const got = src.attrs.get(name);
+              return got ? got.value.force() : unknownValue(`attribute '${name}' missing`, at);
+            }
+            if (src.k === 'unknown' && src.configPath) return this.configRef([...src.configPath, name], at);
+            return src.k === 'unknown' ? unknownValue(src.reason, at) : unknownValue(`cannot inherit from ${describe(src)}`, at);
+          })
+        : new Lazy(() => this.lookup(name, outer, at));
+      target.setValue(name, value, at, this.span(b));
+    }
+  }
+
+  private evalIf(node: Node, scope: Scope): NixValue {
+    const c = this.evalField(node, 'condition', scope);
+    if (c.k === 'bool') return this.evalField(node, c.b ? 'consequence' : 'alternative', scope);
+    return this.unknown(c.k === 'unknown' ? `condition not evaluable (${c.reason})` : 'condition is not a boolean', node);
+  }
+
+  private evalUnary(node: Node, scope: Scope): NixValue {
+    const op = node.childForFieldName('operator')?.text;
+    const v = this.evalField(node, 'argument', scope);
+    const at = this.span(node);
+    if (op === '!' && v.k === 'bool') return { k: 'bool', b: !v.b, at };
+    if (op === '-' && (v.k === 'int' || v.k === 'float')) return { k: v.k, n: -v.n, at };
+    return v.k === 'unknown' ? unknownValue(v.reason, at) : this.unknown(`cannot apply '${op}' to ${describe(v)}`, node);
+  }
+
+  private evalHasAttr(node: Node, scope: Scope): NixValue {
+    let v = this.evalField(node, 'expression', scope);
+    const pathNode = node.childForFieldName('attrpath');
+    if (!pathNode) return this.unknown('incomplete ?', node);
+    for (const { key } of this.attrPath(pathNode, scope)) {
+      if (typeof key !== 'string') return this.unknown('attribute name not evaluable', node);
+      if (v.k !== 'attrs') return v.k === 'unknown' ? unknownValue(v.reason, this.span(node)) : { k: 'bool', b: false, at: this.span(node) };
+      const a = v.attrs.get(key);
+      if (!a) return v.dynamic?.length ? this.unknown('computed attribute names', node) : { k: 'bool', b: false, at: this.span(node) };
+      v = a.value.force();
+    }
+    return { k: 'bool', b: true, at: this.span(node) };
+  }
+
+  private evalBinary(node: Node, scope: Scope): NixValue {
+    const op = node.childForFieldName('operator')?.text ?? '';
+    const leftNode = node.childForFieldName('left');
+    const rightNode = node.childForFieldName('right');
+    const at = this.span(node);
+    if (!leftNode || !rightNode) return this.unknown('incomplete expression', node);
+    const l = this.eval(leftNode, scope);
+    if (op === '&&' || op === '||' || op === '->') {
+      if (l.k === 'bool') {
+        if (op === '&&' && !l.b) return { k: 'bool', b: false, at };
+        if (op === '||' && l.b) return { k: 'bool', b: true, at };
+        if (op === '->' && !l.b) return { k: 'bool', b: true, at };
+        const r = this.eval(rightNode, scope);
+        return r.k === 'bool' ? { k: 'bool', b: r.b, at } : r.k === 'unknown' ? unknownValue(r.reason, at) : this.unknown('not a boolean', node);
+      }
+      return l.k === 'unknown' ? unknownValue(l.reason, at) : this.unknown('not a boolean', node);
+    }
+    const r = this.eval(rightNode, scope);
+    return binaryOp(op, l, r, at);
+  }
+}
+
+/** Applies a binary operator to two evaluated values. */
+export function binaryOp(op: string, l: NixValue, r: NixValue, at: Span): NixValue {
+  if (op === '==' || op === '!=') {
+    const eq = valuesEqual(l, r);
+    if (eq === undefined) return unknownValue('comparison of values not evaluated', at);
+    return { k: 'bool', b: op === '==' ? eq : !eq, at };
+  }
+  if (l.k === 'unknown') return unknownValue(l.reason, at);
+  if (r.k === 'unknown') return unknownValue(r.reason, at);
+  switch (op) {
+    case '+':
+      if (l.k === 'str' || (l.k === 'path' && r.k === 'str')) {
+        if (l.k === 'path') {
+          const suffix = (r as Of<'str'>).s;
+          return l.external ? { k: 'path', p: '', external: l.external + suffix, at } : { k: 'path', p: posix.normalize(l.p + suffix), at };
+        }
+        const rs = toStringValue(r, at, false);
+        return rs.k === 'str' ? concatStrings([l, rs], at) : rs;
+      }
+      if (l.k === 'path' && r.k === 'path') return { k: 'path', p: posix.normalize(l.p + r.p), at };
+      if ((l.k === 'int' || l.k === 'float') && (r.k === 'int' || r.k === 'float')) return { k: l.k === 'float' || r.k === 'float' ? 'float' : 'int', n: l.n + r.n, at };
+      break;
+    case '-':
+    case '*':
+    case '/':
+      if ((l.k === 'int' || l.k === 'float') && (r.k === 'int' || r.k === 'float')) {
+        const isInt = l.k === 'int' && r.k === 'int';
+        if (op === '/' && r.n === 0) return unknownValue('division by zero', at);
+        const n = op === '-' ? l.n - r.n : op === '*' ? l.n * r.n : isInt ? Math.trunc(l.n / r.n) : l.n / r.n;
+        return { k: isInt ? 'int' : 'float', n, at };
+      }
+      break;
+    case '<':
+    case '<=':
+    case '>':
+    case '>=':
+      if ((l.k === 'int' || l.k === 'float') && (r.k === 'int' || r.k === 'float')) {
+        const b = op === '<' ? l.n < r.n : op === '<=' ? l.n <= r.n : op === '>' ? l.n > r.n : l.n >= r.n;
+        return { k: 'bool', b, at };
+      }
+      break;
+    case '++':
+      if (l.k === 'list' && r.k === 'list') return { k: 'list', items: [...l.items, ...r.items], at };
+      break;
+    case '//':
+      if (l.k === 'attrs' && r.k === 'attrs') {
+        const attrs = new Map(l.attrs);
+        for (const [k, a] of r.attrs) attrs.set(k, a);
+        const dynamic = [...(l.dynamic ?? []), ...(r.dynamic ?? [])];
+        return { k: 'attrs', attrs, dynamic: dynamic.length ? dynamic : undefined, at };
+      }
+      break;
+  }
+  return unknownValue(`cannot apply '${op}' to ${describe(l)} and ${describe(r)}`, at);
+}
+
+function valuesEqual(l: NixValue, r: NixValue): boolean | undefined {
+  if (l.k === 'unknown' || r.k === 'unknown') return undefined;
+  if (l.k === 'str' && r.k === 'str') return l.holes || r.holes ? undefined : l.s === r.s;
+  if ((l.k === 'int' || l.k === 'float') && (r.k === 'int' || r.k === 'float')) return l.n === r.n;
+  if (l.k === 'bool' && r.k === 'bool') return l.b === r.b;
+  if (l.k === 'null' || r.k === 'null') return l.k === r.k;
+  if (l.k === 'path' && r.k === 'path') return l.p === r.p && l.external === r.external;
+  if (l.k !== r.k) return false;
+  return undefined;
+}
+
+/** A `mkMerge` selected from (rare outside modules): its attribute sets, merged shallowly. */
+function mergeForSelect(v: Of<'merge'>): NixValue {
+  const attrs = new Map<string, Attr>();
+  for (const p of v.parts) {
+    const part = p.force();
+    if (part.k !== 'attrs') return unknownValue('selection from a mkMerge of non-sets', v.at);
+    for (const [k, a] of part.attrs) attrs.set(k, a);
+  }
+  return { k: 'attrs', attrs, at: v.at };
+}
+
+/** `rest` keys around a value, for the part of a binding after a computed key. */
+function nest(keys: readonly string[], v: NixValue, at: Span): NixValue {
+  let out = v;
+  for (let i = keys.length - 1; i >= 0; i--) {
+    out = { k: 'attrs', attrs: new Map([[keys[i], { value: Lazy.of(out), keyAt: at, bindingAt: at }]]), at };
+  }
+  return out;
+}
+
+/** Built-in values have no source: give them the span of the expression that named them. */
+function respan(v: NixValue, at: Span): NixValue {
+  return v.at.file ? v : ({ ...v, at } as NixValue);
+}
+
+function shorten(text: string): string {
+  const one = text.replace(/\s+/g, ' ');
+  return one.length > 40 ? one.slice(0, 40) + '…' : one;
+}
+
+/** Collects bindings of one attribute set level before they become (lazy) values. */
+class AttrsBuilder {
+  readonly entries = new Map<string, { value?: Lazy; sub?: AttrsBuilder; keyAt: Span; bindingAt: Span }>();
+  readonly dynamic: DynAttr[] = [];
+  at?: Span;
+
+  constructor(readonly file: string) {}
+
+  child(key: string, keyAt: Span, bindingAt: Span): AttrsBuilder | undefined {
+    const e = this.entries.get(key);
+    if (!e) {
+      const sub = new AttrsBuilder(this.file);
+      this.entries.set(key, { sub, keyAt, bindingAt });
+      return sub;
+    }
+    // `a = expr; a.b = 1;` is an error in Nix; keep the first definition.
+    return e.sub;
+  }
+
+  setValue(key: string, value: Lazy, keyAt: Span, bindingAt: Span): void {
+    if (!this.entries.has(key)) this.entries.set(key, { value, keyAt, bindingAt });
+  }
+
+  build(ev: Evaluator): { attrs: Map<string, Attr>; dynamic: DynAttr[] } {
+    const attrs = new Map<string, Attr>();
+    for (const [k, e] of this.entries) {
+      if (e.value) attrs.set(k, { value: e.value, keyAt: e.keyAt, bindingAt: e.bindingAt });
+      else if (e.sub) {
+        const sub = e.sub;
+        const at = sub.at ?? e.bindingAt;
+        attrs.set(k, {
+          value: new Lazy(() => {
+            const b = sub.build(ev);
+            return { k: 'attrs', attrs: b.attrs, dynamic: b.dynamic.length ? b.dynamic : undefined, at };
+          }, undefined, at),
+          keyAt: e.keyAt,
+          bindingAt: e.bindingAt,
+        });
+      }
+    }
+    return { attrs, dynamic: this.dynamic };
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * The merged configuration of one host, read path by path (never materialised whole): every
+ * definition of an option across the host's modules, with NixOS priorities (mkForce <
+ * plain < mkDefault < option default). Also answers the evaluator's `config.*` lookups.
+ */
+import type { ModuleEval } from './module';
+import { PRIORITY } from './lib';
+import type { NixValue, Span } from './values';
+import { Lazy, OpenAttrs, ownAttr, unknownValue } from './values';
+import type { Attr } from './values';
+
+export interface Def {
+  readonly value: NixValue;
+  readonly priority: number;
+  /** The binding that wrote the value (`a.b = v;`), or the value itself. */
+  readonly bindingAt: Span;
+  readonly keyAt: Span;
+  readonly file: string;
+  /** Set when the definition sits under an attribute whose name could not be evaluated. */
+  readonly dynamicKey?: string;
+}
+
+const MAX_LOOKUP_DEPTH = 12;
+
+export class HostConfig {
+  private readonly memo = new Map<string, NixValue | undefined | 'pending'>();
+  private lookupDepth = 0;
+  private modules: readonly ModuleEval[] = [];
+
+  /** Modules are set after construction: their evaluators call back into `lookup`. */
+  setModules(modules: readonly ModuleEval[]): void {
+    this.modules = modules;
+    this.memo.clear();
+  }
+
+  /** Every definition at `path`, in module order; mkMerge parts and mkIf are flattened. */
+  defs(path: readonly string[]): Def[] {
+    const out: Def[] = [];
+    for (const m of this.modules) {
+      const root = m.config.force();
+      walk(root, path, 0, PRIORITY.plain, root.at, root.at, m.file, out, undefined);
+    }
+    return out;
+  }
+
+  /** The definitions that win (lowest priority number); unknown ones always stay. */
+  effective(path: readonly string[]): Def[] {
+    return winning(this.defs(path));
+  }
+
+  /** The names under `path` that some module defines (`networking.interfaces` → ens3, ...). */
+  keys(path: readonly string[]): { key: string; keyAt: Span; bindingAt: Span }[] {
+    const seen = new Map<string, { key: string; keyAt: Span; bindingAt: Span }>();
+    for (const d of this.defs(path)) {
+      if (d.value.k !== 'attrs') continue;
+      for (const [k, a] of d.value.attrs) if (!seen.has(k) && !k.startsWith('__')) seen.set(k, { key: k, keyAt: a.keyAt, bindingAt: a.bindingAt });
+    }
+    return [...seen.values()];
+  }
+
+  /** For the evaluator: `config.<path>` of this host as a value, or undefined when not known. */
+  lookup(path: readonly string[]): NixValue | undefined {
+    const id = path.join('\u0000');
+    const hit = this.memo.get(id);
+    if (hit === 'pending') return undefined;
+    if (this.memo.has(id)) return hit as NixValue | undefined;
+    if (this.lookupDepth >= MAX_LOOKUP_DEPTH) return undefined;
+    this.memo.set(id, 'pending');
+    this.lookupDepth++;
+    let result: NixValue | undefined;
+    try {
+      result = this.resolve(path);
+    } finally {
+      this.lookupDepth--;
+    }
+    this.memo.set(id, result);
+    return result;
+  }
+
+  private resolve(path: readonly string[]): NixValue | undefined {
+    const defs = this.effective(path);
+    if (!defs.length) return this.optionDefault(path);
+    const knownDefs = defs.filter((d) => d.value.k !== 'unknown' && !d.dynamicKey);
+    if (!knownDefs.length) return undefined;
+    if (knownDefs.some((d) => d.value.k === 'attrs')) {
+      const attrs = new Map<string, Attr>();
+      for (const { key, keyAt, bindingAt } of this.keys(path)) {
+        const sub = [...path, key];
+        attrs.set(key, { value: new Lazy(() => this.lookup(sub) ?? unknownValue(`config.${sub.join('.')} is not set to a known value here`, keyAt, sub)), keyAt, bindingAt });
+      }
+      // Other modules (outside the workspace) may define more names: those stay unknown.
+      const open = new OpenAttrs(attrs, (key) => unknownValue(`config.${[...path, key].join('.')} is not set to a known value here`, knownDefs[0].value.at, [...path, key]));
+      return { k: 'attrs', attrs: open, at: knownDefs[0].value.at };
+    }
+    if (knownDefs.every((d) => d.value.k === 'list')) {
+      const items = knownDefs.flatMap((d) => (d.value.k === 'list' ? d.value.items : []));
+      return { k: 'list', items, at: knownDefs[0].value.at };
+    }
+    if (knownDefs.length < defs.length) return undefined;
+    return knownDefs[knownDefs.length - 1].value;
+  }
+
+  /** `options.a.b = mkOption { default = ...; }` of some module, walked into for longer paths. */
+  private optionDefault(path: readonly string[]): NixValue | undefined {
+    for (const m of this.modules) {
+      const opts = m.options?.force();
+      if (!opts) continue;
+      let v: NixValue = opts;
+      for (let i = 0; i <= path.length; i++) {
+        if (v.k !== 'attrs') break;
+        const type = v.attrs.get('_type')?.value.force();
+        if (type && type.k === 'str' && type.s === 'option') {
+          const d = v.attrs.get('default')?.value.force();
+          if (!d) break;
+          let inner: NixValue = d;
+          for (const k of path.slice(i)) {
+            if (inner.k !== 'attrs') return undefined;
+            const a = inner.attrs.get(k);
+            if (!a) return undefined;
+            inner = a.value.force();
+          }
+          return inner.k === 'unknown' ? undefined : inner;
+        }
+        if (i === path.length) break;
+        const a = v.attrs.get(path[i]);
+        if (!a) break;
+        v = a.value.force();
+      }
+    }
+    return undefined;
+  }
+}
+
+/** Lowest priority number wins; unknown and computed-key definitions are kept beside them. */
+export function winning(defs: readonly Def[]): Def[] {
+  const knownDefs = defs.filter((d) => d.value.k !== 'unknown' && !d.dynamicKey);
+  if (!knownDefs.length) return [...defs];
+  const best = Math.min(...knownDefs.map((d) => d.priority));
+  return defs.filter((d) => d.value.k === 'unknown' || d.dynamicKey || d.priority === best);
+}
+
+function walk(v: NixValue, path: readonly string[], i: number, prio: number, bindingAt: Span, keyAt: Span, file: string, out: Def[], dyn: string | undefined): void {
+  const p = v.priority ?? prio;
+  if (v.k === 'merge') {
+    for (const part of v.parts) walk(part.force(), path, i, p, bindingAt, keyAt, file, out, dyn);
+    return;
+  }
+  if (i === path.length) {
+    out.push({ value: v, priority: p, bindingAt, keyAt, file, dynamicKey: dyn });
+    return;
+  }
+  if (v.k === 'attrs') {
+    const a = ownAttr(v.attrs, path[i]);
+    if (a) walk(a.value.force(), path, i + 1, p, a.bindingAt, a.keyAt, file, out, dyn);
+    for (const d of v.dynamic ?? []) walk(d.value.force(), path, i + 1, p, d.bindingAt, d.keyAt, file, out, d.reason);
+    return;
+  }
+  if (v.k === 'unknown') {
+    out.push({ value: unknownValue(v.reason, v.at), priority: p, bindingAt, keyAt, file, dynamicKey: dyn });
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * A file evaluated as a NixOS module: its `config` part, `imports` and `options`. Function
+ * modules (`{ config, lib, pkgs, ... }: { ... }`) are applied to module arguments: `lib` is
+ * the evaluator's lib, `config` refers to the host's merged configuration (resolved through
+ * the hooks), everything else is unknown.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { EvalHooks } from './evaluate';
+import { Evaluator } from './evaluate';
+import { libValue } from './lib';
+import type { ParsedNix } from './parse';
+import type { Attr, NixValue, Span } from './values';
+import { Lazy, unknownValue } from './values';
+
+export interface ImportRef {
+  readonly value: NixValue;
+  /** The list element (or the `imports` binding when the list itself is unknown). */
+  readonly at: Span;
+  readonly text: string;
+}
+
+export interface ModuleEval {
+  readonly file: string;
+  readonly evaluator: Evaluator;
+  /** The whole file's value after applying module arguments. */
+  readonly top: Lazy;
+  readonly config: Lazy;
+  readonly options: Lazy | undefined;
+  readonly imports: () => ImportRef[];
+}
+
+/** Keys of a module that are not configuration (when it has no explicit `config`). */
+const MODULE_META = new Set(['imports', 'options', '_file', 'key', 'disabledModules', 'meta', 'freeformType', '_class']);
+
+const baseCache = new WeakMap<object, ModuleEval>();
+
+/**
+ * The module, evaluated without a host (cached per parsed tree). Use `evaluateModuleFor`
+ * when `config.*` references should resolve in a host.
+ */
+export function evaluateModule(parsed: ParsedNix): ModuleEval {
+  let m = baseCache.get(parsed.tree);
+  if (!m) {
+    m = evaluateModuleWith(parsed, {});
+    baseCache.set(parsed.tree, m);
+  }
+  return m;
+}
+
+/** Whether the module reads its own `config` (then each host evaluates it on its own). */
+export function readsConfig(parsed: ParsedNix): boolean {
+  const root = parsed.tree.rootNode.namedChildren.find((c) => c && c.type !== 'comment');
+  if (!root || root.type !== 'function_expression') return false;
+  return /\bconfig\b/.test(parsed.file.text);
+}
+
+export function evaluateModuleWith(parsed: ParsedNix, hooks: EvalHooks): ModuleEval {
+  const file = parsed.file.path;
+  const ev = new Evaluator(file, parsed.file.text, hooks);
+  const rootNode = parsed.tree.rootNode;
+  const top = new Lazy(() => {
+    let v = ev.eval(rootNode, {});
+    // A module may be a function returning a module function (flake-style argument passing).
+    for (let i = 0; i < 2 && v.k === 'fn'; i++) v = v.call(Lazy.of(moduleArgs(v.formals, v.at)), v.at);
+    return v;
+  });
+  const part = (key: string): Lazy | undefined => {
+    const t = top.force();
+    if (t.k !== 'attrs') return undefined;
+    return t.attrs.get(key)?.value;
+  };
+  const config = new Lazy(() => {
+    const t = top.force();
+    if (t.k !== 'attrs') return t.k === 'unknown' ? t : unknownValue('module is not an attribute set', t.at);
+    if (t.attrs.has('config') || t.attrs.has('options')) {
+      return t.attrs.get('config')?.value.force() ?? { k: 'attrs', attrs: new Map(), at: t.at };
+    }
+    const attrs = new Map<string, Attr>();
+    for (const [k, a] of t.attrs) if (!MODULE_META.has(k)) attrs.set(k, a);
+    return { ...t, attrs };
+  });
+  let options: Lazy | undefined;
+  let optionsDone = false;
+  let imports: ImportRef[] | undefined;
+  return {
+    file,
+    evaluator: ev,
+    top,
+    config,
+    get options() {
+      if (!optionsDone) {
+        options = part('options');
+        optionsDone = true;
+      }
+      return options;
+    },
+    imports: () => (imports ??= listImports(top.force(), parsed)),
+  };
+}
+
+function listImports(top: NixValue, parsed: ParsedNix): ImportRef[] {
+  if (top.k !== 'attrs') return [];
+  const a = top.attrs.get('imports');
+  if (!a) return [];
+  return importsOf(a.value.force(), a.bindingAt, parsed.file.text);
+}
+
+/** The elements of an `imports` (or flake `modules`) list. */
+export function importsOf(v: NixValue, at: Span, text: string): ImportRef[] {
+  if (v.k === 'merge') return v.parts.flatMap((p) => importsOf(p.force(), at, text));
+  if (v.k !== 'list') return [{ value: v, at: v.at.file ? v.at : at, text: sliceText(text, v.at.file ? v.at : at) }];
+  return v.items.map((item) => {
+    const value = item.force();
+    const span = item.at ?? value.at;
+    return { value, at: span, text: sliceText(text, span) };
+  });
+}
+
+function sliceText(text: string, at: Span): string {
+  const t = text.slice(at.start, at.end).replace(/\s+/g, ' ');
+  return t.length > 80 ? t.slice(0, 80) + '…' : t;
+}
+
+/** The arguments NixOS passes a module (config resolves through the evaluator's hooks). */
+export function moduleArgs(formals: readonly string[] | undefined, at: Span): NixValue {
+  const names = new Set(['config', 'lib', 'pkgs', 'options', 'modulesPath', ...(formals ?? [])]);
+  const attrs = new Map<string, Attr>();
+  for (const name of names) {
+    let v: NixValue;
+    if (name === 'config') v = unknownValue('config', at, []);
+    else if (name === 'lib') v = libValue();
+    else if (name === 'modulesPath') v = { k: 'path', p: '', external: '<modulesPath>', at };
+    else if (name === 'pkgs') v = unknownValue("packages ('pkgs') are not evaluated", at);
+    else v = unknownValue(`module argument '${name}' is given outside the file (specialArgs, _module.args)`, at);
+    attrs.set(name, { value: Lazy.of(v), keyAt: at, bindingAt: at });
+  }
+  return { k: 'attrs', attrs, at };
+}
+
+/** The first expression of a file (the module or the flake), skipping comments. */
+export function rootExpression(parsed: ParsedNix): Node | undefined {
+  return parsed.tree.rootNode.namedChildren.find((c): c is Node => !!c && c.type !== 'comment');
+}

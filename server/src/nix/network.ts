@@ -1,0 +1,295 @@
+/**
+ * Network facts of a host from its merged configuration: `networking.interfaces`,
+ * `networking.defaultGateway(6)`, `systemd.network.networks`, DHCP/RA, firewall ports.
+ *
+ * Dynamic addressing (documented decision): NixOS defaults `networking.useDHCP` to true
+ * (dhcpcd, or networkd's catch-all DHCP network), and Linux accepts router advertisements
+ * and autoconfigures addresses by default. So `dynamicV4` is 'no' only when `useDHCP` is
+ * false (or dhcpcd is off without networkd), no interface or systemd network enables DHCP
+ * for IPv4 and NetworkManager is off; `dynamicV6` is 'no' only when IPv6 is disabled, or
+ * the kernel's RA/autoconf is switched off by sysctl (all and default), and nothing
+ * enables DHCPv6/RA (networkd `DHCP=yes|ipv6`, `IPv6AcceptRA=yes`, dhcpcd, NetworkManager).
+ * A static address does not disable SLAAC. A value that cannot be evaluated gives 'unknown'.
+ */
+import type { Unknown, Val } from '../core/value';
+import { known, unknown } from '../core/value';
+import type { AddressClaim, DynamicAddressing, Family, GatewayClaim, HostNetwork, InterfaceDecl } from '../model/types';
+import type { Def, HostConfig } from './host-config';
+import { winning } from './host-config';
+import type { Locations } from './locate';
+import { boolOf, canonicalIp, knownString, splitCidr } from './locate';
+import { locateInString } from './strings';
+import type { NixValue } from './values';
+
+type Tri = boolean | 'unknown' | undefined;
+
+/** The winning boolean of an option: undefined when not set, 'unknown' when not evaluable. */
+export function boolOption(cfg: HostConfig, path: readonly string[]): Tri {
+  const defs = cfg.effective(path);
+  if (!defs.length) return undefined;
+  const last = defs[defs.length - 1].value;
+  if (defs.some((d) => d.value.k === 'unknown' || d.dynamicKey)) return 'unknown';
+  const b = boolOf(last);
+  return b === undefined ? 'unknown' : b;
+}
+
+function listItems(defs: readonly Def[]): { items: NixValue[]; unknowns: NixValue[] } {
+  const items: NixValue[] = [];
+  const unknowns: NixValue[] = [];
+  for (const d of winning(defs)) {
+    const v = d.value;
+    if (v.k === 'list') {
+      for (const i of v.items) items.push(i.force());
+    } else if (v.k === 'unknown') unknowns.push(v);
+    else items.push(v);
+  }
+  return { items, unknowns };
+}
+
+class NetworkBuilder {
+  readonly interfaces: InterfaceDecl[] = [];
+  readonly addresses: AddressClaim[] = [];
+  readonly gateways: GatewayClaim[] = [];
+  readonly unknownAddresses: Unknown[] = [];
+
+  constructor(
+    readonly cfg: HostConfig,
+    readonly loc: Locations,
+  ) {}
+
+  unknownAddress(v: NixValue, what: string): void {
+    const reason = v.k === 'unknown' ? v.reason : `not an address: ${what}`;
+    this.unknownAddresses.push(unknown(`${what}: ${reason}`, this.loc.of(v.at)));
+  }
+
+  /** An address string (optionally `addr/len`), located exactly. */
+  addressString(v: NixValue, source: AddressClaim['source'], iface: string | undefined, prefixLength: number | undefined, what: string): void {
+    const s = knownString(v);
+    if (!s) return this.unknownAddress(v.k === 'str' ? { k: 'unknown', reason: s === undefined && v.holes?.[0] ? v.holes[0].reason : 'not evaluable', at: v.at } : v, what);
+    const lead = s.s.length - s.s.trimStart().length;
+    const text = s.s.trim();
+    const { addr, prefix, addrEnd } = splitCidr(text);
+    const ip = canonicalIp(addr);
+    if (!ip) return this.unknownAddress({ k: 'unknown', reason: `'${text}' is not an IP address`, at: v.at }, what);
+    const at = this.loc.of(locateInString(s, lead, lead + addrEnd));
+    const claim: AddressClaim = { address: ip.address, family: ip.family, source, at };
+    const len = prefix ?? prefixLength;
+    this.addresses.push({ ...claim, ...(len !== undefined ? { prefixLength: len } : {}), ...(iface ? { interface: iface } : {}) });
+  }
+
+  gateway(v: NixValue, family: Family | undefined, iface: string | undefined, source: GatewayClaim['source']): void {
+    const s = knownString(v);
+    if (!s || !s.s.trim()) return;
+    const ip = canonicalIp(s.s);
+    if (!ip || (family && ip.family !== family)) return;
+    const at = this.loc.of(locateInString(s, 0, s.s.length));
+    this.gateways.push({ family: ip.family, address: ip.address, source, at, ...(iface ? { interface: iface } : {}) });
+  }
+
+  networkingInterfaces(): void {
+    const base = ['networking', 'interfaces'];
+    for (const d of this.cfg.defs(base)) {
+      if (d.value.k === 'unknown') this.unknownAddress(d.value, 'networking.interfaces');
+      if (d.value.k === 'attrs') for (const dyn of d.value.dynamic ?? []) this.unknownAddresses.push(unknown(`networking.interfaces: interface name not evaluable (${dyn.reason})`, this.loc.of(dyn.keyAt)));
+    }
+    for (const { key, bindingAt } of this.cfg.keys(base)) {
+      const path = [...base, key];
+      const useDHCP = boolOption(this.cfg, [...path, 'useDHCP']);
+      const decl: InterfaceDecl = {
+        name: key,
+        source: 'networking.interfaces',
+        at: this.loc.of(bindingAt),
+        ...(useDHCP !== undefined ? { dhcp: this.triVal(useDHCP, [...path, 'useDHCP'], 'yes', 'no') } : {}),
+      };
+      this.interfaces.push(decl);
+      for (const fam of [4, 6] as const) {
+        const { items, unknowns } = listItems(this.cfg.defs([...path, `ipv${fam}`, 'addresses']));
+        for (const u of unknowns) this.unknownAddress(u, `networking.interfaces.${key}.ipv${fam}.addresses`);
+        for (const item of items) this.addressItem(item, key, fam);
+      }
+    }
+  }
+
+  private addressItem(item: NixValue, iface: string, fam: Family): void {
+    const what = `networking.interfaces.${iface}.ipv${fam}.addresses`;
+    if (item.k !== 'attrs') return this.unknownAddress(item, what);
+    const address = item.attrs.get('address')?.value.force();
+    const len = item.attrs.get('prefixLength')?.value.force();
+    if (!address) return this.unknownAddress({ k: 'unknown', reason: 'no address attribute', at: item.at }, what);
+    this.addressString(address, 'networking.interfaces', iface, len?.k === 'int' ? len.n : undefined, what);
+  }
+
+  private triVal<T extends string>(b: Tri, path: readonly string[], yes: T, no: T): Val<T> {
+    const defs = this.cfg.effective(path);
+    const at = this.loc.of(defs[defs.length - 1]?.value.at);
+    if (b === 'unknown' || b === undefined) return unknown(`${path.join('.')} is not evaluable`, at);
+    return known(b ? yes : no, at);
+  }
+
+  defaultGateways(): void {
+    for (const fam of [4, 6] as const) {
+      const option = fam === 4 ? 'defaultGateway' : 'defaultGateway6';
+      for (const d of winning(this.cfg.defs(['networking', option]))) {
+        const v = d.value;
+        if (v.k === 'str') this.gateway(v, fam, undefined, `networking.${option}`);
+        else if (v.k === 'attrs') {
+          const addr = v.attrs.get('address')?.value.force();
+          const iface = knownString(v.attrs.get('interface')?.value.force())?.s;
+          if (addr) this.gateway(addr, fam, iface, `networking.${option}`);
+        }
+      }
+    }
+  }
+
+  systemdNetworks(): { dhcp4: Tri; dhcp6: Tri; ra: Tri } {
+    const base = ['systemd', 'network', 'networks'];
+    let dhcp4: Tri;
+    let dhcp6: Tri;
+    let ra: Tri;
+    const raise = (cur: Tri, v: Tri): Tri => (cur === true || v === true ? true : cur === 'unknown' || v === 'unknown' ? 'unknown' : v ?? cur);
+    for (const { key, bindingAt } of this.cfg.keys(base)) {
+      const path = [...base, key];
+      const one = (p: string[]) => {
+        const defs = this.cfg.effective([...path, ...p]);
+        return defs.length ? defs[defs.length - 1].value : undefined;
+      };
+      const matchName = knownString(one(['matchConfig', 'Name']))?.s;
+      const iface = matchName && !/[*?\s]/.test(matchName) ? matchName : undefined;
+      const dhcpV = one(['DHCP']) ?? one(['networkConfig', 'DHCP']);
+      const raV = one(['networkConfig', 'IPv6AcceptRA']) ?? one(['IPv6AcceptRA']);
+      let dhcp: Val<'yes' | 'no' | 'ipv4' | 'ipv6'> | undefined;
+      if (dhcpV) {
+        const s = knownString(dhcpV)?.s.trim().toLowerCase() ?? (dhcpV.k === 'bool' ? (dhcpV.b ? 'yes' : 'no') : undefined);
+        const mode = s === 'yes' || s === 'true' ? 'yes' : s === 'no' || s === 'false' ? 'no' : s === 'ipv4' || s === 'ipv6' ? s : undefined;
+        dhcp = mode ? known(mode, this.loc.content(dhcpV)) : unknown('DHCP not evaluable', this.loc.of(dhcpV.at));
+        dhcp4 = raise(dhcp4, mode ? mode === 'yes' || mode === 'ipv4' : 'unknown');
+        dhcp6 = raise(dhcp6, mode ? mode === 'yes' || mode === 'ipv6' : 'unknown');
+      }
+      let acceptRA: Val<boolean> | undefined;
+      if (raV) {
+        const b = boolOf(raV);
+        acceptRA = b === undefined ? unknown('IPv6AcceptRA not evaluable', this.loc.of(raV.at)) : known(b, this.loc.content(raV));
+        ra = raise(ra, b === undefined ? 'unknown' : b);
+      }
+      this.interfaces.push({
+        name: iface ?? key,
+        source: 'systemd.network',
+        at: this.loc.of(bindingAt),
+        ...(matchName ? { matchName } : {}),
+        ...(dhcp ? { dhcp } : {}),
+        ...(acceptRA ? { acceptRA } : {}),
+      });
+      const what = `systemd.network.networks.${key}`;
+      for (const p of [['address'], ['networkConfig', 'Address']]) {
+        const { items, unknowns } = listItems(this.cfg.defs([...path, ...p]));
+        for (const u of unknowns) this.unknownAddress(u, `${what}.${p.join('.')}`);
+        for (const item of items) this.addressString(item, 'systemd.network', iface, undefined, `${what}.${p.join('.')}`);
+      }
+      const { items: addrSections, unknowns: addrUnknown } = listItems(this.cfg.defs([...path, 'addresses']));
+      for (const u of addrUnknown) this.unknownAddress(u, `${what}.addresses`);
+      for (const sec of addrSections) {
+        const a = sectionValue(sec, 'addressConfig', 'Address');
+        if (a) this.addressString(a, 'systemd.network', iface, undefined, `${what}.addresses`);
+        else this.unknownAddress(sec, `${what}.addresses`);
+      }
+      for (const p of [['gateway'], ['networkConfig', 'Gateway']]) {
+        const { items } = listItems(this.cfg.defs([...path, ...p]));
+        for (const item of items) this.gateway(item, undefined, iface, 'systemd.network');
+      }
+      const { items: routes } = listItems(this.cfg.defs([...path, 'routes']));
+      for (const r of routes) {
+        const gw = sectionValue(r, 'routeConfig', 'Gateway');
+        const dest = knownString(sectionValue(r, 'routeConfig', 'Destination'))?.s.trim();
+        if (gw && (!dest || dest === '::/0' || dest === '0.0.0.0/0')) this.gateway(gw, undefined, iface, 'systemd.network');
+      }
+    }
+    return { dhcp4, dhcp6, ra };
+  }
+}
+
+/** `{ Gateway = ...; }` or the older `{ routeConfig.Gateway = ...; }`. */
+function sectionValue(v: NixValue, legacy: string, key: string): NixValue | undefined {
+  if (v.k !== 'attrs') return undefined;
+  const direct = v.attrs.get(key)?.value.force();
+  if (direct) return direct;
+  const sec = v.attrs.get(legacy)?.value.force();
+  return sec && sec.k === 'attrs' ? sec.attrs.get(key)?.value.force() : undefined;
+}
+
+function combine(...parts: Tri[]): DynamicAddressing {
+  if (parts.some((p) => p === true)) return 'possible';
+  if (parts.some((p) => p === 'unknown')) return 'unknown';
+  return 'no';
+}
+
+export function extractNetwork(cfg: HostConfig, loc: Locations): HostNetwork {
+  const b = new NetworkBuilder(cfg, loc);
+  b.networkingInterfaces();
+  b.defaultGateways();
+  const sd = b.systemdNetworks();
+
+  const enableIPv6 = boolOption(cfg, ['networking', 'enableIPv6']);
+  const ipv6Defs = cfg.effective(['networking', 'enableIPv6']);
+  const ipv6Enabled: Val<boolean> =
+    enableIPv6 === undefined
+      ? known(true, loc.fallback, 'derived')
+      : enableIPv6 === 'unknown'
+        ? unknown('networking.enableIPv6 is not evaluable', loc.of(ipv6Defs[0]?.value.at))
+        : known(enableIPv6, loc.content(ipv6Defs[ipv6Defs.length - 1].value));
+
+  const useDHCP = boolOption(cfg, ['networking', 'useDHCP']);
+  const useNetworkd = boolOption(cfg, ['networking', 'useNetworkd']);
+  const dhcpcd = boolOption(cfg, ['networking', 'dhcpcd', 'enable']);
+  const nm = boolOption(cfg, ['networking', 'networkmanager', 'enable']);
+  // useDHCP defaults to true; it only runs a client when dhcpcd runs or networkd is used.
+  let globalDhcp: Tri = useDHCP === undefined ? true : useDHCP;
+  if (globalDhcp === true && dhcpcd === false && useNetworkd !== true) globalDhcp = false;
+  const perIface: Tri = b.interfaces.reduce<Tri>((acc, i) => {
+    if (i.source !== 'networking.interfaces' || !i.dhcp) return acc;
+    const v: Tri = i.dhcp.known ? i.dhcp.value === 'yes' : 'unknown';
+    return acc === true || v === true ? true : acc === 'unknown' || v === 'unknown' ? 'unknown' : v;
+  }, undefined);
+  const dynamicV4 = combine(globalDhcp, perIface, sd.dhcp4, nm);
+
+  let dynamicV6: DynamicAddressing;
+  if (enableIPv6 === false) dynamicV6 = 'no';
+  else {
+    const kernelRa = kernelAcceptsRa(cfg);
+    const dhcpcdRuns: Tri = globalDhcp === true || perIface === true ? (dhcpcd === false ? false : true) : globalDhcp === 'unknown' ? 'unknown' : false;
+    dynamicV6 = enableIPv6 === 'unknown' ? 'unknown' : combine(kernelRa, sd.dhcp6, sd.ra, nm, dhcpcdRuns);
+  }
+
+  const { items: ports } = listItems(cfg.defs(['networking', 'firewall', 'allowedTCPPorts']));
+  const openTcpPorts = [...new Set(ports.filter((p) => p.k === 'int').map((p) => (p.k === 'int' ? p.n : 0)))].sort((x, y) => x - y);
+
+  return {
+    interfaces: b.interfaces,
+    addresses: b.addresses,
+    gateways: b.gateways,
+    ipv6Enabled,
+    dynamicV4,
+    dynamicV6,
+    unknownAddresses: b.unknownAddresses,
+    openTcpPorts,
+  };
+}
+
+/** Kernel SLAAC: on unless `accept_ra` or `autoconf` is 0 for both `all` and `default`. */
+function kernelAcceptsRa(cfg: HostConfig): Tri {
+  const sysctl = (name: string): Tri | number => {
+    const defs = cfg.effective(['boot', 'kernel', 'sysctl', name]);
+    if (!defs.length) return undefined;
+    const v = defs[defs.length - 1].value;
+    if (v.k === 'int') return v.n;
+    if (v.k === 'bool') return v.b ? 1 : 0;
+    const s = knownString(v);
+    return s && /^\d+$/.test(s.s.trim()) ? Number(s.s.trim()) : 'unknown';
+  };
+  for (const knob of ['accept_ra', 'autoconf']) {
+    const all = sysctl(`net.ipv6.conf.all.${knob}`);
+    const dflt = sysctl(`net.ipv6.conf.default.${knob}`);
+    if (all === 0 && dflt === 0) return false;
+    if (all === 'unknown' || dflt === 'unknown') return 'unknown';
+  }
+  return true;
+}

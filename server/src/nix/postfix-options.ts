@@ -1,0 +1,253 @@
+/**
+ * A NixOS host's Postfix instance from `services.postfix`: `settings.main` / `config`
+ * (free-form main.cf), `extraConfig` (main.cf text), the legacy options mapped to their main.cf
+ * names, `settings.master` / `masterConfig` (attribute-set master.cf entries) and
+ * `extraMasterConf` (master.cf text). Text inside Nix strings keeps exact locations.
+ */
+import type { Location } from '../core/text';
+import type { MasterCfProblem, MasterEntry, PostfixListItem, PostfixParam, PostfixParamSource } from '../model/types';
+import { parseMainCf } from '../postfix/main-cf';
+import { parseMasterCf } from '../postfix/master-cf';
+import { splitItems } from '../postfix/items';
+import type { Def, HostConfig } from './host-config';
+import { winning } from './host-config';
+import type { Locations } from './locate';
+import { holeIn, locateInString, sliceString } from './strings';
+import type { NixValue, Of } from './values';
+
+const P = ['services', 'postfix'];
+
+/** Legacy `services.postfix.<option>` → main.cf name (nixpkgs before settings.main). */
+const LEGACY: Record<string, string> = {
+  hostname: 'myhostname',
+  domain: 'mydomain',
+  origin: 'myorigin',
+  destination: 'mydestination',
+  networks: 'mynetworks',
+  networksStyle: 'mynetworks_style',
+  relayDomains: 'relay_domains',
+  recipientDelimiter: 'recipient_delimiter',
+};
+
+export interface NixPostfix {
+  readonly main: PostfixParam[];
+  readonly master: MasterEntry[];
+  readonly masterProblems: MasterCfProblem[];
+  readonly templated: boolean;
+}
+
+export function extractPostfix(cfg: HostConfig, loc: Locations): NixPostfix {
+  const byName = new Map<string, PostfixParam>();
+  const add = (p: PostfixParam) => {
+    byName.delete(p.name);
+    byName.set(p.name, p);
+  };
+  // Lowest precedence first: legacy options, then config/settings.main, then extraConfig
+  // (appended after the generated lines in main.cf, so its definitions win).
+  for (const [option, name] of Object.entries(LEGACY)) {
+    const defs = winning(cfg.defs([...P, option]));
+    const d = defs[defs.length - 1];
+    if (!d || isEmptyLegacy(d.value)) continue;
+    add(paramFromValue(name, d, loc, 'nix.option', `services.postfix.${option}`));
+  }
+  const relay = relayHost(cfg, loc);
+  if (relay) add(relay);
+  for (const [path, source] of [
+    [[...P, 'config'], 'nix.config'],
+    [[...P, 'settings', 'main'], 'nix.settings.main'],
+  ] as const) {
+    for (const { key } of cfg.keys(path)) {
+      const defs = winning(cfg.defs([...path, key]));
+      const d = pickDef(defs);
+      if (d) add(paramFromValue(key, d, loc, source));
+    }
+  }
+  let templated = false;
+  for (const d of winning(cfg.defs([...P, 'extraConfig']))) {
+    const s = d.value;
+    if (s.k !== 'str') continue;
+    const parsed = parseMainCf(s.s, loc.stringLocator(s), 'nix.extraConfig');
+    templated ||= parsed.templated;
+    for (const e of parsed.entries) add(markHoles(e.param, s, e.valueStart, e.valueEnd));
+  }
+  const master: MasterEntry[] = [];
+  const masterProblems: MasterCfProblem[] = [];
+  for (const [path, source] of [
+    [[...P, 'masterConfig'], 'nix.masterConfig'],
+    [[...P, 'settings', 'master'], 'nix.settings.master'],
+  ] as const) {
+    for (const { key, keyAt, bindingAt } of cfg.keys(path)) {
+      const entry = masterEntry(cfg, [...path, key], key, loc, source, loc.of(keyAt), loc.of(bindingAt));
+      if (entry) master.push(entry);
+    }
+  }
+  for (const d of winning(cfg.defs([...P, 'extraMasterConf']))) {
+    const s = d.value;
+    if (s.k !== 'str') continue;
+    const parsed = parseMasterCf(s.s, loc.stringLocator(s), 'nix.extraMasterConf');
+    templated ||= parsed.templated;
+    master.push(...parsed.entries.map((e) => e.entry));
+    masterProblems.push(...parsed.problems);
+  }
+  return { main: [...byName.values()], master, masterProblems, templated };
+}
+
+function isEmptyLegacy(v: NixValue): boolean {
+  return (v.k === 'str' && v.s === '' && !v.holes) || v.k === 'null';
+}
+
+/** Among definitions of one name, the last known one (unknown only when nothing is known). */
+function pickDef(defs: readonly Def[]): Def | undefined {
+  const knownDefs = defs.filter((d) => d.value.k !== 'unknown' && !d.dynamicKey);
+  return knownDefs[knownDefs.length - 1] ?? defs[defs.length - 1];
+}
+
+/** `relayHost` + `relayPort` (+ `lookupMX`) → `relayhost = [host]:port`, as nixpkgs renders it. */
+function relayHost(cfg: HostConfig, loc: Locations): PostfixParam | undefined {
+  const d = winning(cfg.defs([...P, 'relayHost'])).pop();
+  if (!d || isEmptyLegacy(d.value)) return undefined;
+  const base = paramFromValue('relayhost', d, loc, 'nix.option', 'services.postfix.relayHost');
+  if (base.value === null || d.value.k !== 'str') return base;
+  const port = winning(cfg.defs([...P, 'relayPort'])).pop()?.value;
+  const mx = winning(cfg.defs([...P, 'lookupMX'])).pop()?.value;
+  if ((port && port.k !== 'int') || (mx && mx.k !== 'bool')) {
+    return { ...base, value: null, unknownReason: 'relayPort or lookupMX is not evaluable' };
+  }
+  const p = port && port.k === 'int' ? port.n : 25;
+  const host = d.value.s;
+  const value = mx && mx.k === 'bool' && mx.b ? `${host}:${p}` : `[${host}]:${p}`;
+  return { ...base, value, items: [{ text: value, at: base.valueAt }] };
+}
+
+function paramFromValue(name: string, d: Def, loc: Locations, source: PostfixParamSource, option?: string): PostfixParam {
+  const v = d.value;
+  const common = {
+    name,
+    source,
+    ...(option ? { option } : {}),
+    nameAt: loc.of(d.keyAt),
+    entryAt: loc.of(d.bindingAt),
+  };
+  const rendered = renderValue(v, loc);
+  if (rendered.value === null) {
+    return { ...common, value: null, unknownReason: rendered.reason, valueAt: loc.of(v.at), items: [] };
+  }
+  return { ...common, value: rendered.value, valueAt: rendered.at, items: rendered.items };
+}
+
+/** How nixpkgs writes a value into main.cf: yes/no, numbers, lists joined by commas. */
+function renderValue(v: NixValue, loc: Locations): { value: string; at: Location; items: PostfixListItem[] } | { value: null; reason: string } {
+  switch (v.k) {
+    case 'bool':
+      return { value: v.b ? 'yes' : 'no', at: loc.of(v.at), items: [{ text: v.b ? 'yes' : 'no', at: loc.of(v.at) }] };
+    case 'int':
+    case 'float':
+      return { value: String(v.n), at: loc.of(v.at), items: [{ text: String(v.n), at: loc.of(v.at) }] };
+    case 'str': {
+      const hole = holeIn(v);
+      if (hole) return { value: null, reason: hole.reason };
+      return { value: v.s, at: loc.content(v), items: stringItems(v, loc) };
+    }
+    case 'list': {
+      const parts: string[] = [];
+      const items: PostfixListItem[] = [];
+      for (const i of v.items) {
+        const r = renderValue(i.force(), loc);
+        if (r.value === null) return r;
+        parts.push(r.value);
+        items.push(...r.items);
+      }
+      return { value: parts.join(', '), at: loc.of(v.at), items };
+    }
+    case 'unknown':
+      return { value: null, reason: v.reason };
+    default:
+      return { value: null, reason: `${v.k} value is not a main.cf value` };
+  }
+}
+
+function stringItems(v: Of<'str'>, loc: Locations): PostfixListItem[] {
+  return splitItems(v.s).map((it) => ({ text: it.text, at: loc.of(locateInString(v, it.start, it.end)) }));
+}
+
+/** A parameter parsed from Nix string text whose value touches an unevaluated interpolation. */
+function markHoles(p: PostfixParam, s: Of<'str'>, start: number, end: number): PostfixParam {
+  const hole = holeIn(s, start, end);
+  if (!hole) return p;
+  return { ...p, value: null, unknownReason: `value interpolates an unevaluated Nix expression (${hole.reason})`, items: [] };
+}
+
+function masterEntry(
+  cfg: HostConfig,
+  path: readonly string[],
+  key: string,
+  loc: Locations,
+  source: PostfixParamSource,
+  serviceAt: Location,
+  at: Location,
+): MasterEntry | undefined {
+  const one = (k: string): NixValue | undefined => pickDef(winning(cfg.defs([...path, k])))?.value;
+  const str = (k: string): string | undefined => {
+    const v = one(k);
+    if (!v) return undefined;
+    if (v.k === 'str' && !v.holes) return v.s;
+    if (v.k === 'int') return String(v.n);
+    if (v.k === 'bool') return v.b ? 'y' : 'n';
+    return '?';
+  };
+  const yn = (k: string, invert = false): string | undefined => {
+    const v = one(k);
+    if (!v) return undefined;
+    if (v.k === 'bool') return v.b !== invert ? 'y' : 'n';
+    return '?';
+  };
+  const nameV = one('name');
+  const service = nameV && nameV.k === 'str' && !nameV.holes ? nameV.s : key;
+  const argsV = one('args');
+  const args: string[] = [];
+  const overrides: PostfixParam[] = [];
+  const argValues: NixValue[] = argsV && argsV.k === 'list' ? argsV.items.map((i) => i.force()) : [];
+  for (let i = 0; i < argValues.length; i++) {
+    const a = argValues[i];
+    if (a.k !== 'str') {
+      args.push('?');
+      continue;
+    }
+    args.push(a.s);
+    if (a.s === '-o' && i + 1 < argValues.length) {
+      const next = argValues[i + 1];
+      if (next.k === 'str') {
+        const o = overrideParam(next, loc, source);
+        if (o) overrides.push(o);
+      }
+    }
+  }
+  return {
+    service,
+    type: str('type') ?? 'unix',
+    private: yn('private') ?? '-',
+    unpriv: yn('privileged', true) ?? '-',
+    chroot: yn('chroot') ?? 'n',
+    wakeup: str('wakeup') ?? '-',
+    maxproc: str('maxproc') ?? '-',
+    command: str('command') ?? service,
+    args,
+    overrides,
+    serviceAt,
+    at,
+  };
+}
+
+/** `"name=value"` after `-o` in an `args` list, located inside the string. */
+function overrideParam(v: Of<'str'>, loc: Locations, source: PostfixParamSource): PostfixParam | undefined {
+  const eq = v.s.indexOf('=');
+  if (eq <= 0) return undefined;
+  const name = v.s.slice(0, eq).trim();
+  const valueStr = sliceString(v, eq + 1, v.s.length);
+  const hole = holeIn(v, eq + 1, v.s.length);
+  const nameAt = loc.of(locateInString(v, 0, eq));
+  const valueAt = loc.of(locateInString(v, eq + 1, v.s.length));
+  const entryAt = loc.content(v);
+  if (hole || holeIn(v, 0, eq)) return { name, value: null, unknownReason: hole?.reason ?? 'name not evaluable', source, nameAt, valueAt, entryAt, items: [] };
+  return { name, value: valueStr.s, source, nameAt, valueAt, entryAt, items: stringItems(valueStr, loc) };
+}
