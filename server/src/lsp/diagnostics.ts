@@ -1,0 +1,96 @@
+/** Finding → LSP Diagnostic, and the bookkeeping that clears files whose findings went away. */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
+import type { Finding, Fix } from '../core/finding';
+import { pathToUri } from './uri';
+
+/** What a diagnostic carries for code actions: the finding's identity and its fixes. */
+export interface DiagnosticData {
+  readonly key: string;
+  /** Version of the document the fixes were computed from (absent: the file on disk). */
+  readonly version?: number;
+  readonly fixes: readonly Fix[];
+}
+
+/** The rule reference shipped beside the server (dist/ or the repository), else the project's site. */
+function rulesDocBase(): string {
+  for (const rel of ['../docs/rules.md', '../../../../docs/rules.md']) {
+    const p = resolve(__dirname, rel);
+    if (existsSync(p)) return pathToFileURL(p).href;
+  }
+  return 'https://example.invalid/infra-review/blob/main/docs/rules.md';
+}
+
+let docBase: string | undefined;
+
+export function ruleDocUrl(rule: string): string {
+  docBase ??= rulesDocBase();
+  return `${docBase}#${rule}`;
+}
+
+/** Identity of a finding across analyses (fixes are looked up by it when a diagnostic is stale). */
+export function findingKey(f: Finding): string {
+  const r = f.at.range;
+  return `${f.rule}|${f.at.file}|${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}|${f.message}`;
+}
+
+const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information } as const;
+
+export function toDiagnostic(f: Finding, version: number | undefined): Diagnostic {
+  const data: DiagnosticData = { key: findingKey(f), ...(version !== undefined ? { version } : {}), fixes: f.fixes };
+  return {
+    range: f.at.range,
+    severity: SEVERITY[f.severity],
+    code: f.rule,
+    codeDescription: { href: ruleDocUrl(f.rule) },
+    source: 'infra-review',
+    message: f.message,
+    ...(f.related.length ? { relatedInformation: f.related.map((r) => ({ location: { uri: pathToUri(r.at.file), range: r.at.range }, message: r.message })) } : {}),
+    data,
+  };
+}
+
+export interface Publication {
+  readonly uri: string;
+  readonly version?: number;
+  readonly diagnostics: Diagnostic[];
+}
+
+/**
+ * Decides what to send after an analysis: every file with findings, every open file (with its
+ * version, even when clean: clients and tests learn that this version was checked), and an
+ * empty list for each file that had diagnostics before and has none now. Unchanged
+ * publications are not re-sent.
+ */
+export class DiagnosticsPublisher {
+  private readonly last = new Map<string, string>();
+
+  plan(findings: readonly Finding[], openVersions: ReadonlyMap<string, number>): Publication[] {
+    const byUri = new Map<string, Finding[]>();
+    for (const f of findings) {
+      const uri = pathToUri(f.at.file);
+      const list = byUri.get(uri) ?? [];
+      list.push(f);
+      byUri.set(uri, list);
+    }
+    const uris = new Set([...byUri.keys(), ...openVersions.keys(), ...this.last.keys()]);
+    const out: Publication[] = [];
+    for (const uri of uris) {
+      const version = openVersions.get(uri);
+      const diagnostics = (byUri.get(uri) ?? []).map((f) => toDiagnostic(f, version));
+      const fingerprint = JSON.stringify([version, diagnostics]);
+      if (this.last.get(uri) === fingerprint) continue;
+      if (diagnostics.length || version !== undefined) this.last.set(uri, fingerprint);
+      else this.last.delete(uri);
+      out.push({ uri, ...(version !== undefined ? { version } : {}), diagnostics });
+    }
+    return out;
+  }
+
+  /** A closed file's diagnostics may need re-sending without a version. */
+  forget(uri: string): void {
+    this.last.delete(uri);
+  }
+}

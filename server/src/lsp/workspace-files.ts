@@ -1,0 +1,112 @@
+/**
+ * Every file of the workspace folders that infra-review reads, as on disk, overlaid with open
+ * editor buffers. Disk changes (saves elsewhere, git checkout) arrive as watched-file events
+ * and re-read only the files named.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { classifyFile } from '../core/files';
+import type { SourceFile } from '../core/source';
+import { collectFiles, toSlash } from '../engine/collect';
+import type { OpenDocuments } from './documents';
+
+const MAX_FILE_BYTES = 2 * 1024 * 1024;
+/** The directories collect.ts never walks; watched-file events from them are ignored likewise. */
+const SKIPPED_DIR = /\/(\.git|\.hg|\.svn|node_modules|\.direnv|result|\.terraform|dist|out)\//;
+
+export class WorkspaceFiles {
+  private readonly disk = new Map<string, SourceFile>();
+  /** Extra zone files named in settings (absolute paths). */
+  private extraZones: string[] = [];
+
+  constructor(
+    readonly roots: readonly string[],
+    private readonly open: OpenDocuments,
+    private readonly log: (m: string) => void,
+  ) {}
+
+  /** Reads every folder from scratch. */
+  scan(): void {
+    this.disk.clear();
+    if (!this.roots.length) return;
+    const collected = collectFiles(this.roots.filter((r) => exists(r)), { maxFileBytes: MAX_FILE_BYTES });
+    for (const f of collected.files) this.disk.set(f.path, f);
+    for (const s of collected.skipped) this.log(`skipped ${s.path}: ${s.reason}`);
+    this.readExtraZones();
+  }
+
+  setExtraZones(paths: readonly string[]): void {
+    const base = this.roots[0] ?? process.cwd();
+    const next = paths.map((p) => toSlash(isAbsolute(p) ? p : resolve(base, p)));
+    for (const old of this.extraZones) if (!next.includes(old) && !this.insideRoots(old)) this.disk.delete(old);
+    this.extraZones = next;
+    this.readExtraZones();
+  }
+
+  /** A watched-file event: re-read (or forget) one path. Returns whether it is one of ours. */
+  refresh(path: string): boolean {
+    const ours = this.insideRoots(path) && classifyFile(path) !== undefined;
+    const zone = this.extraZones.includes(path);
+    if (!ours && !zone) return false;
+    const file = readSource(path, zone ? 'zone' : undefined);
+    if (file) this.disk.set(path, file);
+    else this.disk.delete(path);
+    return true;
+  }
+
+  /** A folder appeared or vanished wholesale (checkout of another branch): rescan. */
+  isRoot(path: string): boolean {
+    return this.roots.includes(path);
+  }
+
+  /** The files to analyse: disk files with open buffers in their place (and open files outside the folders). */
+  snapshot(): SourceFile[] {
+    const out = new Map(this.disk);
+    for (const doc of this.open.all()) {
+      const kind = this.extraZones.includes(doc.path) ? 'zone' : doc.kind;
+      out.set(doc.path, kind === doc.source.kind ? doc.source : { ...doc.source, kind });
+    }
+    return [...out.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  zonePaths(): string[] {
+    return this.snapshot()
+      .filter((f) => f.kind === 'zone')
+      .map((f) => f.path);
+  }
+
+  private insideRoots(path: string): boolean {
+    return this.roots.some((r) => {
+      const prefix = r.endsWith('/') ? r : r + '/';
+      return path.startsWith(prefix) && !SKIPPED_DIR.test('/' + path.slice(prefix.length));
+    });
+  }
+
+  private readExtraZones(): void {
+    for (const p of this.extraZones) {
+      const f = readSource(p, 'zone');
+      if (f) this.disk.set(p, f);
+      else this.log(`zone file ${p} cannot be read`);
+    }
+  }
+}
+
+function exists(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function readSource(path: string, forceKind?: 'zone'): SourceFile | undefined {
+  const kind = forceKind ?? classifyFile(path);
+  if (!kind) return undefined;
+  try {
+    const st = statSync(path);
+    if (!st.isFile() || st.size > MAX_FILE_BYTES) return undefined;
+    return { path, kind, text: readFileSync(path, 'utf8') };
+  } catch {
+    return undefined;
+  }
+}
