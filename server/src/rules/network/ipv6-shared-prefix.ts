@@ -1,0 +1,123 @@
+/**
+ * ipv6-shared-prefix: Postfix sends over IPv6 from a /64 that is evidently not the host's
+ * alone. RBLs (Spamhaus) list IPv6 per /64, so a neighbour's listing hits this host.
+ */
+import type { RelatedInfo } from '../../core/finding';
+import type { Location } from '../../core/text';
+import type { Host, InfraModel, PostfixInstance } from '../../model/types';
+import type { RawFinding, Rule, RuleContext } from '../types';
+import { lookups, type Lookups } from '../support/dns';
+import { fix } from '../support/fixes';
+import { addressOwners, type HostAddress } from '../support/hosts';
+import { networkText, offsetAddress, sameNetwork, type Ip } from '../support/ip';
+import { globalV6, ipv6SendingInstances, ipv6Source } from '../support/sending';
+
+const ID = 'ipv6-shared-prefix';
+/** Neighbours probed on each side of the source: providers that share a /64 number customers sequentially. */
+const NEIGHBOURS = 4;
+
+/** Domains the repository speaks for: its hosts' domains and mail domains. */
+function repositoryDomains(model: InfraModel): string[] {
+  const out = new Set<string>();
+  for (const h of model.hosts) {
+    for (const d of h.mailDomains) out.add(d.domain);
+    for (const n of h.names) {
+      const dot = n.name.indexOf('.');
+      if (dot > 0 && n.name.indexOf('.', dot + 1) > 0) out.add(n.name.slice(dot + 1));
+    }
+  }
+  return [...out];
+}
+
+function isOurs(name: string, model: InfraModel, domains: readonly string[]): boolean {
+  const n = name.toLowerCase().replace(/\.$/, '');
+  if (model.hosts.some((h) => h.names.some((x) => x.name === n))) return true;
+  return domains.some((d) => n === d || n.endsWith('.' + d));
+}
+
+/** PTR names of nearby addresses in the same /64 that belong to no host or domain of the repository. */
+async function foreignNeighbours(ip: Ip, model: InfraModel, look: Lookups): Promise<{ address: string; name: string; related?: RelatedInfo }[]> {
+  const owners = addressOwners(model);
+  const domains = repositoryDomains(model);
+  const out: { address: string; name: string; related?: RelatedInfo }[] = [];
+  for (let d = -NEIGHBOURS; d <= NEIGHBOURS; d++) {
+    const n = d === 0 ? undefined : offsetAddress(ip, d);
+    if (!n || !sameNetwork(n, ip, 64) || owners.has(n.text)) continue;
+    const rev = await look.reverse(n.text);
+    if (rev.ptr.status !== 'records') continue;
+    const foreign = rev.names.find((name) => !isOurs(name, model, domains));
+    if (!foreign) continue;
+    const rec = rev.ptr.records.find((r) => r.at);
+    out.push({ address: n.text, name: foreign, related: rec?.at ? { at: rec.at, message: `PTR of ${n.text}: ${foreign}` } : undefined });
+  }
+  return out;
+}
+
+function sliceOf(a: HostAddress | undefined): number | undefined {
+  const len = a?.prefixLength;
+  return len !== undefined && len > 64 && len < 128 ? len : undefined;
+}
+
+async function checkSource(
+  host: Host,
+  instance: PostfixInstance,
+  source: { ip: Ip; address?: HostAddress; at: Location },
+  all: readonly HostAddress[],
+  ctx: RuleContext,
+  look: Lookups,
+): Promise<RawFinding | undefined> {
+  const { ip, address, at } = source;
+  const slice = sliceOf(address);
+  const neighbours = await foreignNeighbours(ip, ctx.model, look);
+  if (slice === undefined && neighbours.length === 0) return undefined;
+  const net = networkText(ip, 64);
+  const evidence = [
+    ...(slice !== undefined ? [`the host was given a /${slice}, a slice of ${net}`] : []),
+    ...(neighbours.length ? [`${neighbours.map((n) => `${n.address} is ${n.name}`).join(', ')}, which belong${neighbours.length === 1 ? 's' : ''} to no host or domain of this repository`] : []),
+  ];
+  const others = all.filter((a) => !sameNetwork(a.ip, ip, 64) && sliceOf(a) === undefined);
+  return {
+    at,
+    message: `Postfix on host ${host.name} sends over IPv6 from ${ip.text}, in ${net}, which is evidently shared: ${evidence.join('; ')}. Blocklists such as Spamhaus list IPv6 per /64, so other users' listings block this host's mail`,
+    related: neighbours.flatMap((n) => (n.related ? [n.related] : [])),
+    fixes: others.flatMap((a) => fix(`Set smtp_bind_address6 = ${a.ip.text} (in ${networkText(a.ip, 64)}, not shared as far as DNS shows)`, ctx.edits.setPostfixMain(instance, 'smtp_bind_address6', a.ip.text))),
+  };
+}
+
+export const ipv6SharedPrefix: Rule = {
+  meta: {
+    id: ID,
+    defaultSeverity: 'info',
+    title: 'Mail sent from a shared IPv6 /64',
+    docs: ID,
+    doc: {
+      what:
+        'Postfix sends over IPv6 from an address in a /64 that is evidently not the host\'s alone: the host was given a slice of a /64 (prefix length /65 to /127, such as a provider\'s /124), or PTR records of nearby addresses in the same /64 name hosts that belong to no host or domain of the repository.',
+      why: 'Spamhaus and other blocklists list IPv6 senders per /64 (or larger). Anyone else sending spam from that /64 gets this host\'s mail blocked too.',
+      fix: 'Ask the provider for a dedicated /64 and bind Postfix to an address in it with `smtp_bind_address6` (a quick fix is offered when the host already has an address in another, unshared /64), or deliver over IPv4 only.',
+      notFlagged:
+        'A /128 (a common way to configure one address of an owned /64) or /64; neighbours that are hosts of the repository or whose PTR names lie in the repository\'s domains; hosts that do not send over IPv6 (`-o inet_protocols=ipv4`, IPv6 disabled); sources the analysis cannot determine. Only a few addresses on each side of the source are looked up (a bounded probe), so a shared /64 with no nearby neighbours is not detected.',
+      example: {
+        lang: 'nix',
+        bad: 'networking.interfaces.ens3.ipv6.addresses = [ { address = "2001:db8:5::25"; prefixLength = 124; } ];',
+        fixed: 'networking.interfaces.ens3.ipv6.addresses = [ { address = "2001:db8:25::25"; prefixLength = 64; } ]; # a dedicated /64',
+      },
+    },
+  },
+  async check(ctx) {
+    const look = lookups(ctx.model, ctx.dns);
+    const out: RawFinding[] = [];
+    for (const s of ipv6SendingInstances(ctx.model)) {
+      const all = await globalV6(s.host, look);
+      const src = await ipv6Source(s, look);
+      if (src === 'unknown' || src === 'none') continue;
+      // Ambiguous source: any of the host's addresses may be used.
+      const sources = src === 'ambiguous' ? all.map((a) => ({ ip: a.ip, address: a, at: a.at })) : [{ ip: src.ip, address: src.address, at: src.address?.at ?? src.at }];
+      for (const c of sources.slice(0, 4)) {
+        const f = await checkSource(s.host, s.instance, { ip: c.ip, address: c.address, at: c.at ?? s.instance.definedAt }, all, ctx, look);
+        if (f) out.push(f);
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,73 @@
+/**
+ * DNS helpers for rules: one memo per analysis (model × view) so that several rules asking
+ * the same question cost one lookup, and short descriptions of where an answer came from.
+ */
+import type { Location } from '../../core/text';
+import type { DnsAnswer, DnsRecord, DnsView, ReverseResult, RRType, SpfResult } from '../../dns/types';
+import type { InfraModel } from '../../model/types';
+
+type Memo = Map<string, Promise<unknown>>;
+const memos = new WeakMap<InfraModel, WeakMap<DnsView, Memo>>();
+
+function memoOf(model: InfraModel, dns: DnsView): Memo {
+  let byView = memos.get(model);
+  if (!byView) memos.set(model, (byView = new WeakMap()));
+  let memo = byView.get(dns);
+  if (!memo) byView.set(dns, (memo = new Map()));
+  return memo;
+}
+
+function once<T>(model: InfraModel, dns: DnsView, key: string, run: () => Promise<T>): Promise<T> {
+  const memo = memoOf(model, dns);
+  let p = memo.get(key) as Promise<T> | undefined;
+  if (!p) memo.set(key, (p = run()));
+  return p;
+}
+
+/** A DNS client bound to one analysis: memoised query / reverse / spf. */
+export interface Lookups {
+  readonly model: InfraModel;
+  readonly dns: DnsView;
+  query(name: string, type: RRType): Promise<DnsAnswer>;
+  reverse(address: string): Promise<ReverseResult>;
+  spf(ip: string, domain: string): Promise<SpfResult>;
+}
+
+export function lookups(model: InfraModel, dns: DnsView): Lookups {
+  return {
+    model,
+    dns,
+    query: (name, type) => once(model, dns, `q\0${name}\0${type}`, () => dns.query(name, type)),
+    reverse: (address) => once(model, dns, `r\0${address}`, () => dns.reverse(address)),
+    spf: (ip, domain) => once(model, dns, `s\0${ip}\0${domain}`, () => dns.spf(ip, domain)),
+  };
+}
+
+/** Data strings of the records of a type (A, AAAA, PTR, CNAME), empty unless status is 'records'. */
+export function recordsOf(answer: DnsAnswer, type: RRType): DnsRecord[] {
+  return answer.status === 'records' ? answer.records.filter((r) => r.type === type) : [];
+}
+
+/** Workspace-relative path, for messages. */
+export function relPath(model: InfraModel, file: string): string {
+  const root = model.root.endsWith('/') ? model.root : model.root + '/';
+  return file.startsWith(root) ? file.slice(root.length) : file;
+}
+
+export function locationText(model: InfraModel, at: Location): string {
+  return `${relPath(model, at.file)}:${at.range.start.line + 1}`;
+}
+
+/** "zone dns/acme.example.zone:17", "live DNS via 192.0.2.53", "cached DNS answer". */
+export function answerOrigin(model: InfraModel, answer: DnsAnswer, record?: DnsRecord): string {
+  if (record?.at) return `zone ${locationText(model, record.at)}`;
+  if (answer.status === 'unknown') return `DNS unknown: ${answer.reason}`;
+  const s = answer.source;
+  if (s.kind === 'zone') return `zone ${relPath(model, s.file)}`;
+  if (s.kind === 'live') return `live DNS via ${s.server}`;
+  return `cached DNS answer from ${new Date(s.fetchedAt).toISOString().slice(0, 10)}`;
+}
+
+export function unknownReason(answer: DnsAnswer): string | undefined {
+  return answer.status === 'unknown' ? answer.reason + (answer.detail ? ` (${answer.detail})` : '') : undefined;
+}

@@ -1,0 +1,219 @@
+/**
+ * Which addresses a host has and which names belong to it (docs: design rules.md, top part).
+ *
+ * - Configured addresses: `networking.interfaces` and `systemd.network` claims. A standalone
+ *   Postfix host (kind 'postfix') configures none: its addresses are the A/AAAA of its names,
+ *   marked as inferred from DNS.
+ * - Names: the configured ones, plus names whose A/AAAA equals a configured address, plus MX
+ *   targets of its mail domains. DNS cannot be enumerated, so the "A/AAAA equals" names are
+ *   found from the candidates the repository gives: MX targets of the mail domains and PTR
+ *   names of the configured addresses. Both lists are capped, so a host costs a bounded
+ *   number of lookups.
+ */
+import type { Location } from '../../core/text';
+import type { DnsAnswer, DnsRecord } from '../../dns/types';
+import type { AddressClaim, Host, InfraModel } from '../../model/types';
+import { recordsOf, type Lookups } from './dns';
+import { isGlobalV6, isSlaacForm, parseAddress, sameNetwork, type Ip } from './ip';
+
+const MAX_MAIL_DOMAINS = 8;
+const MAX_MX_TARGETS = 8;
+const MAX_PTR_ADDRESSES = 8;
+
+export interface HostAddress {
+  readonly ip: Ip;
+  readonly prefixLength?: number;
+  readonly interface?: string;
+  /** The configuration that claims it. */
+  readonly claim?: AddressClaim;
+  /** For a standalone Postfix host: the DNS record it was inferred from. */
+  readonly inferred?: { readonly name: string; readonly record: DnsRecord; readonly answer: DnsAnswer };
+  /** The claim's literal, or the DNS record's zone line. */
+  readonly at?: Location;
+}
+
+function fromClaim(c: AddressClaim): HostAddress | undefined {
+  const ip = parseAddress(c.address);
+  return ip ? { ip, prefixLength: c.prefixLength, interface: c.interface, claim: c, at: c.at } : undefined;
+}
+
+/** Addresses the host's network configuration claims (not Postfix settings, not DNS). */
+export function configuredAddresses(host: Host): HostAddress[] {
+  return host.network.addresses
+    .filter((c) => c.source === 'networking.interfaces' || c.source === 'systemd.network')
+    .map(fromClaim)
+    .filter((a): a is HostAddress => !!a);
+}
+
+export function isInferredHost(host: Host): boolean {
+  return host.kind === 'postfix';
+}
+
+/** Configured addresses; for a standalone Postfix host, the A/AAAA of its names (inferred). */
+export async function hostAddresses(host: Host, look: Lookups): Promise<HostAddress[]> {
+  const out = configuredAddresses(host);
+  if (!isInferredHost(host)) return out;
+  const seen = new Set(out.map((a) => a.ip.text));
+  for (const n of host.names) {
+    for (const type of ['A', 'AAAA'] as const) {
+      const answer = await look.query(n.name, type);
+      for (const r of recordsOf(answer, type)) {
+        const ip = parseAddress(String(r.data));
+        if (!ip || seen.has(ip.text)) continue;
+        seen.add(ip.text);
+        out.push({ ip, inferred: { name: n.name, record: r, answer }, at: r.at });
+      }
+    }
+  }
+  return out;
+}
+
+const owners = new WeakMap<InfraModel, Map<string, Host[]>>();
+
+/** Hosts of the repository that configure each address (canonical text). */
+export function addressOwners(model: InfraModel): Map<string, Host[]> {
+  let map = owners.get(model);
+  if (map) return map;
+  map = new Map();
+  for (const h of model.hosts) {
+    for (const a of configuredAddresses(h)) {
+      const list = map.get(a.ip.text) ?? [];
+      if (!list.includes(h)) list.push(h);
+      map.set(a.ip.text, list);
+    }
+  }
+  owners.set(model, map);
+  return map;
+}
+
+/** Every configured name of every host, lower case → hosts. */
+function nameOwners(model: InfraModel): Map<string, Host[]> {
+  const map = new Map<string, Host[]>();
+  for (const h of model.hosts) {
+    for (const n of h.names) {
+      const list = map.get(n.name) ?? [];
+      if (!list.includes(h)) list.push(h);
+      map.set(n.name, list);
+    }
+  }
+  return map;
+}
+
+export interface HostNameInfo {
+  readonly name: string;
+  /** config: a configured name; address: its A/AAAA is one of the host's addresses; mx: an MX target of a mail domain. */
+  readonly via: 'config' | 'address' | 'mx';
+  /** The configuration that names it (config), or the mail domain (mx). */
+  readonly at?: Location;
+  /** Why it belongs, for messages ("MX of acme.example"). */
+  readonly because: string;
+  readonly a: DnsAnswer;
+  readonly aaaa: DnsAnswer;
+}
+
+function addressesIn(answer: DnsAnswer, type: 'A' | 'AAAA'): string[] {
+  return recordsOf(answer, type)
+    .map((r) => parseAddress(String(r.data))?.text)
+    .filter((t): t is string => !!t);
+}
+
+/**
+ * The names that belong to the host, each with its A and AAAA answers. An MX target or PTR
+ * name counts only when it is one of the host's names or one of its A/AAAA is an address the
+ * host has, and no other host of the repository names it: a backup MX run elsewhere, or a
+ * provider's mail service, is not this host.
+ */
+export async function hostNamesWithDns(host: Host, look: Lookups): Promise<HostNameInfo[]> {
+  const own = await hostAddresses(host, look);
+  const ownSet = new Set(own.map((a) => a.ip.text));
+  const others = nameOwners(look.model);
+  const out = new Map<string, HostNameInfo>();
+  const resolve = async (name: string) => ({ a: await look.query(name, 'A'), aaaa: await look.query(name, 'AAAA') });
+
+  for (const n of host.names) {
+    if (out.has(n.name)) continue;
+    out.set(n.name, { name: n.name, via: 'config', at: n.at, because: `configured by ${n.source}`, ...(await resolve(n.name)) });
+  }
+
+  const candidates: { name: string; via: 'mx' | 'address'; because: string; at?: Location }[] = [];
+  for (const d of host.mailDomains.slice(0, MAX_MAIL_DOMAINS)) {
+    const mx = await look.query(d.domain, 'MX');
+    if (mx.status !== 'records') continue;
+    for (const r of mx.records.slice(0, MAX_MX_TARGETS)) {
+      if (r.type !== 'MX' || !r.data.exchange) continue;
+      candidates.push({ name: r.data.exchange.toLowerCase().replace(/\.$/, ''), via: 'mx', because: `MX of ${d.domain}`, at: r.at ?? d.at });
+    }
+  }
+  for (const a of configuredAddresses(host).filter((x) => x.ip.family === 4 || isGlobalV6(x.ip)).slice(0, MAX_PTR_ADDRESSES)) {
+    const rev = await look.reverse(a.ip.text);
+    for (const name of rev.names) candidates.push({ name: name.toLowerCase().replace(/\.$/, ''), via: 'address', because: `PTR of ${a.ip.text}` });
+  }
+  for (const c of candidates) {
+    if (out.has(c.name)) continue;
+    const elsewhere = (others.get(c.name) ?? []).some((h) => h !== host);
+    if (elsewhere) continue;
+    const answers = await resolve(c.name);
+    const matched = [...addressesIn(answers.a, 'A'), ...addressesIn(answers.aaaa, 'AAAA')].find((x) => ownSet.has(x));
+    if (!matched) continue;
+    out.set(c.name, { name: c.name, via: c.via, at: c.at, because: `${c.because}, and its address ${matched} is ${host.name}'s`, ...answers });
+  }
+  return [...out.values()];
+}
+
+export interface V6Facts {
+  /** networking.enableIPv6 = false. */
+  readonly disabled: boolean;
+  readonly staticGlobal: HostAddress[];
+  readonly dynamic: Host['network']['dynamicV6'];
+  /** Some interface asks for DHCPv6 (could hand out any address of the on-link prefix). */
+  readonly dhcp6: boolean;
+  /** Addresses written in a way the model could not evaluate. */
+  readonly hasUnknown: boolean;
+}
+
+export function v6Facts(host: Host): V6Facts {
+  const en = host.network.ipv6Enabled;
+  return {
+    disabled: en.known && en.value === false,
+    staticGlobal: configuredAddresses(host).filter((a) => isGlobalV6(a.ip)),
+    dynamic: host.network.dynamicV6,
+    dhcp6: host.network.interfaces.some((i) => i.dhcp?.known && (i.dhcp.value === 'yes' || i.dhcp.value === 'ipv6')),
+    hasUnknown: host.network.unknownAddresses.length > 0,
+  };
+}
+
+/**
+ * Could something on the host assign `ip` without the configuration writing it down?
+ * - 'no': the configuration rules it out (no dynamic addressing of that family; outside every
+ *   prefix the host uses; or for IPv6 with SLAAC only: not of a SLAAC form).
+ * - 'slaac' / 'dhcp': a dynamic mechanism could produce it.
+ * - 'unknown': the model cannot say (unevaluated addresses or dynamic addressing).
+ */
+export function couldObtain(host: Host, ip: Ip): 'no' | 'slaac' | 'dhcp' | 'unknown' {
+  const net = host.network;
+  if (net.unknownAddresses.length > 0) return 'unknown';
+  const dynamic = ip.family === 6 ? net.dynamicV6 : net.dynamicV4;
+  if (ip.family === 6 && v6Facts(host).disabled) return 'no';
+  if (dynamic === 'no') return 'no';
+  if (dynamic === 'unknown') return 'unknown';
+  const statics = configuredAddresses(host).filter((a) => a.ip.family === ip.family && (ip.family === 4 || isGlobalV6(a.ip)));
+  if (statics.length > 0 && !statics.some((a) => sameNetwork(a.ip, ip, a.prefixLength ?? (ip.family === 6 ? 64 : 24)))) return 'no';
+  if (ip.family === 4) return 'dhcp';
+  if (isSlaacForm(ip)) return 'slaac';
+  return v6Facts(host).dhcp6 ? 'dhcp' : 'no';
+}
+
+/** The interface that carries the host's IPv4 (where an IPv6 claim belongs), with its declaration. */
+export function primaryInterface(host: Host): { name: string; decl?: Host['network']['interfaces'][number]; source: 'networking.interfaces' | 'systemd.network' } | undefined {
+  const v4 = configuredAddresses(host).find((a) => a.ip.family === 4 && a.interface);
+  const declOf = (name: string) => host.network.interfaces.find((i) => i.name === name || i.matchName === name);
+  if (v4?.interface) {
+    const decl = declOf(v4.interface);
+    return { name: v4.interface, decl, source: decl?.source ?? (v4.claim?.source === 'systemd.network' ? 'systemd.network' : 'networking.interfaces') };
+  }
+  if (host.network.interfaces.length === 1) {
+    const decl = host.network.interfaces[0];
+    return { name: decl.name, decl, source: decl.source };
+  }
+  return undefined;
+}

@@ -1,0 +1,90 @@
+/**
+ * IP address helpers for rules. (Rules may not import the DNS implementation, so this is a
+ * small, self-contained view over `ip-address`, canonicalising exactly like the model does:
+ * dotted quad, or RFC 5952 compressed lower-case IPv6.)
+ */
+import { Address4, Address6 } from 'ip-address';
+
+export interface Ip {
+  readonly family: 4 | 6;
+  readonly text: string;
+  /** 32 or 128 bits, most significant first. */
+  readonly bits: bigint;
+}
+
+/** Parses a literal address, tolerating `[...]` brackets (Postfix) but not `/len` or `%zone`. */
+export function parseAddress(raw: string): Ip | undefined {
+  let t = raw.trim();
+  if (t.startsWith('[') && t.endsWith(']')) t = t.slice(1, -1);
+  if (!t || t.includes('/') || t.includes('%')) return undefined;
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(t)) {
+    if (!Address4.isValid(t)) return undefined;
+    const a = new Address4(t);
+    return { family: 4, text: a.correctForm(), bits: a.bigInt() };
+  }
+  if (!t.includes(':') || !Address6.isValid(t)) return undefined;
+  const a = new Address6(t);
+  if (a.isMapped4()) {
+    const v4 = a.embeddedIPv4();
+    if (v4) return { family: 4, text: v4.correctForm(), bits: v4.bigInt() };
+  }
+  return { family: 6, text: a.correctForm(), bits: a.bigInt() };
+}
+
+export function canonical(raw: string): string | undefined {
+  return parseAddress(raw)?.text;
+}
+
+function width(ip: Ip): number {
+  return ip.family === 4 ? 32 : 128;
+}
+
+/** The network bits of `ip` for a prefix length (as bigint, host bits cleared). */
+export function networkBits(ip: Ip, prefixLength: number): bigint {
+  const w = width(ip);
+  const host = BigInt(w - Math.max(0, Math.min(w, prefixLength)));
+  return (ip.bits >> host) << host;
+}
+
+export function sameNetwork(a: Ip, b: Ip, prefixLength: number): boolean {
+  return a.family === b.family && networkBits(a, prefixLength) === networkBits(b, prefixLength);
+}
+
+function fromBits(family: 4 | 6, bits: bigint): string {
+  return family === 4 ? Address4.fromBigInt(bits).correctForm() : Address6.fromBigInt(bits).correctForm();
+}
+
+/** `2001:db8:25::/64`-style text of the network containing `ip`. */
+export function networkText(ip: Ip, prefixLength: number): string {
+  return `${fromBits(ip.family, networkBits(ip, prefixLength))}/${prefixLength}`;
+}
+
+/** The address `delta` away from `ip` (no wrap-around check beyond the family width). */
+export function offsetAddress(ip: Ip, delta: number): Ip | undefined {
+  const bits = ip.bits + BigInt(delta);
+  if (bits < 0n || bits >= 1n << BigInt(width(ip))) return undefined;
+  return { family: ip.family, bits, text: fromBits(ip.family, bits) };
+}
+
+/** Global unicast IPv6 (2000::/3): what a remote mail server sees. ULA, link-local, loopback are not. */
+export function isGlobalV6(ip: Ip): boolean {
+  return ip.family === 6 && ip.bits >> 125n === 1n;
+}
+
+export function isUnspecifiedOrLoopback(ip: Ip): boolean {
+  if (ip.family === 4) return ip.bits === 0n || ip.bits >> 24n === 127n;
+  return ip.bits === 0n || ip.bits === 1n;
+}
+
+/**
+ * Could SLAAC produce this address? SLAAC interface identifiers are either EUI-64
+ * (`xxxx:xxff:fexx:xxxx`, from the MAC) or 64 random bits (RFC 4941 temporary, RFC 7217
+ * stable-privacy). A random identifier whose upper 32 bits are all zero has probability
+ * 2^-32, so an identifier like `::25` or `::1:25` is a hand-picked (static) address.
+ */
+export function isSlaacForm(ip: Ip): boolean {
+  if (ip.family !== 6) return false;
+  const iid = ip.bits & ((1n << 64n) - 1n);
+  const eui64 = ((iid >> 24n) & 0xffffn) === 0xfffen;
+  return eui64 || iid >> 32n !== 0n;
+}
