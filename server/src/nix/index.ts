@@ -61,12 +61,15 @@ export async function analyzeNix(files: readonly SourceFile[], options: { root: 
 
   // 1. Flake hosts.
   const flakeFiles = new Set<string>();
+  const flakes: { id: string; name: string; file: string; nameAt: Span; graph: ImportGraph; missingDirs: string[] }[] = [];
   for (const p of parsed.values()) {
     for (const fh of flakeHosts(p)) {
       flakeFiles.add(fh.file);
       const g = ws.resolveRefs(fh.modules, fh.file);
       const closure = ws.closure(g.modules);
-      build(`${rel(fh.file)}#${fh.name}`, fh.name, fh.file, { modules: closure.modules, missing: [...g.missing, ...closure.missing] }, fh.nameAt);
+      closure.modules.forEach((m) => inHost.add(m.file));
+      const missingDirs = g.missing.flatMap((m) => (m.ref.value.k === 'path' && !m.ref.value.external && !m.ref.value.p.endsWith('.nix') ? [m.ref.value.p] : []));
+      flakes.push({ id: `${rel(fh.file)}#${fh.name}`, name: fh.name, file: fh.file, nameAt: fh.nameAt, graph: { modules: closure.modules, missing: [...g.missing, ...closure.missing] }, missingDirs });
     }
   }
 
@@ -93,10 +96,19 @@ export async function analyzeNix(files: readonly SourceFile[], options: { root: 
   }
   const imported = new Set<string>();
   for (const c of candidates) for (const m of closures.get(c)!.modules) if (m.file !== c) imported.add(m.file);
+  const standalone: string[] = [];
   for (const file of candidates) {
-    if (imported.has(file) || inHost.has(file)) continue;
-    build(rel(file), undefined, file, closures.get(file)!);
+    if (imported.has(file)) continue;
+    // A flake host whose directory module (`./nachtigall` → default.nix) is not in the
+    // workspace takes the host files found in that directory: that default.nix imports them.
+    const owner = flakes.find((f) => f.missingDirs.some((d) => file.startsWith(d + '/')));
+    if (owner) {
+      const c = closures.get(file)!;
+      owner.graph = { modules: [...owner.graph.modules, ...c.modules], missing: [...owner.graph.missing, ...c.missing] };
+    } else standalone.push(file);
   }
+  for (const f of flakes) build(f.id, f.name, f.file, f.graph, f.nameAt);
+  for (const file of standalone) build(rel(file), undefined, file, closures.get(file)!);
 
   // 3. Modules outside every host that enable Postfix: instances without a host, so the
   // Postfix rules still read them (a shared mail module, a module of another repository).

@@ -177,6 +177,14 @@ function markHoles(p: PostfixParam, s: Of<'str'>, start: number, end: number): P
   return { ...p, value: null, unknownReason: `value interpolates an unevaluated Nix expression (${hole.reason})`, items: [] };
 }
 
+/** Fields nixpkgs' own master entries give these services (a user's entry merges into them). */
+const NIXOS_MASTER_DEFAULTS: Record<string, { name?: string; type?: string; private?: string; command?: string }> = {
+  smtp_inet: { name: 'smtp', type: 'inet', private: 'n', command: 'smtpd' },
+  relay: { command: 'smtp' },
+  submission: { type: 'inet', private: 'n', command: 'smtpd' },
+  submissions: { type: 'inet', private: 'n', command: 'smtpd' },
+};
+
 function masterEntry(
   cfg: HostConfig,
   path: readonly string[],
@@ -202,7 +210,8 @@ function masterEntry(
     return '?';
   };
   const nameV = one('name');
-  const service = nameV && nameV.k === 'str' && !nameV.holes ? nameV.s : key;
+  const dflt = NIXOS_MASTER_DEFAULTS[key] ?? {};
+  const service = nameV && nameV.k === 'str' && !nameV.holes ? nameV.s : dflt.name ?? key;
   const argsV = one('args');
   const args: string[] = [];
   const overrides: PostfixParam[] = [];
@@ -224,13 +233,13 @@ function masterEntry(
   }
   return {
     service,
-    type: str('type') ?? 'unix',
-    private: yn('private') ?? '-',
+    type: str('type') ?? dflt.type ?? 'unix',
+    private: yn('private') ?? dflt.private ?? '-',
     unpriv: yn('privileged', true) ?? '-',
     chroot: yn('chroot') ?? 'n',
     wakeup: str('wakeup') ?? '-',
     maxproc: str('maxproc') ?? '-',
-    command: str('command') ?? service,
+    command: str('command') ?? dflt.command ?? service,
     args,
     overrides,
     serviceAt,

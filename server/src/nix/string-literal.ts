@@ -114,14 +114,16 @@ function assemble(units: Unit[], file: string, at: Span, via: Span[]): Of<'str'>
   for (const u of units) {
     const from = s.length;
     if (u.value) {
-      for (const p of u.value.pieces) pieces.push({ ...p, from: from + p.from });
+      const outer: Span = { file, start: u.src, end: u.srcEnd };
+      for (const p of u.value.pieces) pieces.push({ ...p, from: from + p.from, outer });
       for (const h of u.value.holes ?? []) holes.push({ ...h, from: from + h.from });
     } else if (u.text.length) {
       const last = pieces[pieces.length - 1];
-      const exact = u.kind === 'lit' || u.hole !== undefined;
-      if (exact && last && last.exact && last.file === file && last.srcEnd === u.src && last.from + last.len === from) {
-        pieces[pieces.length - 1] = { ...last, len: last.len + 1, srcEnd: u.srcEnd };
-      } else pieces.push({ from, len: u.text.length, file, src: u.src, srcEnd: u.srcEnd, exact: exact && u.text.length === u.srcEnd - u.src });
+      // Characters written as themselves (and the source text left in a hole) map one to one.
+      const exact = (u.kind === 'lit' || u.hole !== undefined) && u.text.length === u.srcEnd - u.src;
+      if (exact && last && last.exact && !last.outer && last.file === file && last.srcEnd === u.src && last.from + last.len === from) {
+        pieces[pieces.length - 1] = { ...last, len: last.len + u.text.length, srcEnd: u.srcEnd };
+      } else pieces.push({ from, len: u.text.length, file, src: u.src, srcEnd: u.srcEnd, exact });
     }
     if (u.hole !== undefined) holes.push({ from, len: u.text.length, reason: u.hole });
     s += u.text;

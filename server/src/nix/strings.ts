@@ -61,11 +61,19 @@ export function locateInString(v: Of<'str'>, start: number, end: number): Span {
   if (!v.pieces.length) return v.at;
   const first = pieceAt(v.pieces, start);
   const last = end > start ? pieceAt(v.pieces, end - 1) : first;
-  if (!first || !last || first.file !== last.file) return v.at;
-  const s = first.exact ? first.src + Math.max(0, start - first.from) : first.src;
-  const e = end > start ? (last.exact ? last.src + (end - 1 - last.from) + 1 : last.srcEnd) : s;
-  // Characters interpolated from another file stay exact there.
-  return { file: first.file, start: s, end: Math.max(s, e) };
+  if (!first || !last) return v.at;
+  // Inside one source (a literal, or one interpolated value): exact there.
+  const sameOuter = first.outer?.start === last.outer?.start && first.outer?.file === last.outer?.file;
+  if (sameOuter && first.file === last.file) {
+    const s = first.exact ? first.src + Math.max(0, start - first.from) : first.src;
+    const e = end > start ? (last.exact ? last.src + (end - 1 - last.from) + 1 : last.srcEnd) : s;
+    if (e >= s) return { file: first.file, start: s, end: e };
+  }
+  // Across an interpolation: the range of the literal that covers it (what a fix edits).
+  const s = first.outer ? first.outer : { file: first.file, start: first.exact ? first.src + Math.max(0, start - first.from) : first.src, end: 0 };
+  const e = last.outer ? last.outer : { file: last.file, start: 0, end: last.exact ? last.src + (end - 1 - last.from) + 1 : last.srcEnd };
+  if (s.file !== e.file || e.end < s.start) return v.at;
+  return { file: s.file, start: s.start, end: e.end };
 }
 
 function pieceAt(pieces: readonly StrPiece[], offset: number): StrPiece | undefined {

@@ -24,6 +24,8 @@ export interface StrPiece {
   readonly src: number;
   readonly srcEnd: number;
   readonly exact: boolean;
+  /** For characters interpolated into a literal: the `${...}` they came through. */
+  readonly outer?: Span;
 }
 
 export interface Base {
