@@ -140,7 +140,13 @@ function exchangeUdp(servers: readonly ServerAddress[], name: string, type: RRTy
     const send = (k: number) => {
       if (done) return;
       const server = attempts[k];
-      const socket = dgram.createSocket(net.isIPv6(server.host) ? 'udp6' : 'udp4');
+      let socket: dgram.Socket;
+      try {
+        socket = dgram.createSocket(net.isIPv6(server.host) ? 'udp6' : 'udp4');
+      } catch (e) {
+        errors.push(`${formatServer(server)}: ${(e as Error).message}`);
+        return finish({ kind: 'failure', reason: 'offline', detail: errors.join('; ') });
+      }
       sockets.push(socket);
       socket.on('message', (msg) => {
         const r = readResponse(msg, id, name, type);

@@ -7,7 +7,8 @@
  * exist is left out of the zone of its nearest existing ancestor, so it reads back as
  * nxdomain; when no ancestor is in the snapshot, that ancestor gets an SOA-only section.
  * Names outside every section stay unknown, as they should: the snapshot says nothing of them.
- * Unknown answers are not written (listed in a comment).
+ * Unknown answers are listed in a comment; a name that was unknown and lies inside a section
+ * is delegated away (an NS record at it) so that it reads back as unknown, not nxdomain.
  */
 import type { DnsAnswer, DnsRecord } from './types';
 import { normalizeName, parentName } from './names';
@@ -80,6 +81,7 @@ export function writeSnapshot(answers: Iterable<DnsAnswer>, options: SnapshotOpt
   const exists = new Set<string>();
   const missing = new Set<string>();
   const unknown: string[] = [];
+  const unknownNames = new Set<string>();
   const addRecord = (r: DnsRecord) => {
     const owner = normalizeName(r.name);
     let m = records.get(owner);
@@ -90,6 +92,7 @@ export function writeSnapshot(answers: Iterable<DnsAnswer>, options: SnapshotOpt
   for (const a of answers) {
     if (a.status === 'unknown') {
       unknown.push(`${a.name} ${a.type}: ${a.reason}`);
+      unknownNames.add(normalizeName(a.name));
       continue;
     }
     for (const r of a.chain) addRecord(r);
@@ -116,6 +119,19 @@ export function writeSnapshot(answers: Iterable<DnsAnswer>, options: SnapshotOpt
   }
   for (const n of soaOnly) exists.add(n);
 
+  // An unanswered name inside a section would read back as nxdomain: cut it out of the section.
+  const cuts = new Map<string, string[]>();
+  for (const name of unknownNames) {
+    if (exists.has(name) || missing.has(name)) continue;
+    for (let p = parentName(name); p !== undefined && p !== ''; p = parentName(p)) {
+      if (missing.has(p)) break;
+      if (exists.has(p)) {
+        cuts.set(p, [...(cuts.get(p) ?? []), name]);
+        break;
+      }
+    }
+  }
+
   const date = (options.generatedAt ?? new Date()).toISOString();
   const lines: string[] = [
     `; infra-review DNS snapshot, written ${date}.`,
@@ -141,6 +157,7 @@ export function writeSnapshot(answers: Iterable<DnsAnswer>, options: SnapshotOpt
       lines.push(`@\t${soaTtl}\tIN\tSOA\t${SOA_HOST} hostmaster.${SOA_HOST} 1 ${soaTtl} 600 86400 ${soaTtl}`);
     }
     for (const r of own) lines.push(`@\t${r.ttl}\tIN\t${r.type}\t${rdata(r)}`);
+    for (const cut of (cuts.get(owner) ?? []).sort(byHierarchy)) lines.push(`${absolute(cut)}\t0\tIN\tNS\tunanswered.${SOA_HOST}\t; unknown when snapshotted`);
   }
   return lines.join('\n') + '\n';
 }
