@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { createDnsView } from '../../../server/src/dns/view';
 import type { ManagedDnsView } from '../../../server/src/dns/view';
 import { DnsCache } from '../../../server/src/dns/cache';
+import { exchange } from '../../../server/src/dns/client';
 import { ZoneSet } from '../../../server/src/dns/zones';
 import { startKnot, type KnotServer } from '../../support/knot';
 import { toolOrSkip } from '../../support/tools';
@@ -50,6 +51,8 @@ describe('live DNS (knotd on loopback) gives the answers the zone files give', {
   }
 
   it('the large TXT really needed TCP, and the cache answers it next time', async () => {
+    const raw = await exchange([{ host: '127.0.0.1', port: knot.port }], 'big.example.test', 'TXT', { timeoutMs: 3000 });
+    assert.equal(raw.kind === 'response' && raw.tcp, true);
     const hit = liveView.cache.get('big.example.test', 'TXT');
     assert.ok(hit?.fresh);
     const again = await liveView.query('big.example.test', 'TXT');
