@@ -51,7 +51,7 @@ export async function analyzeNix(files: readonly SourceFile[], options: { root: 
   const build = (id: string, name: string | undefined, entry: string, graph: ImportGraph, nameAt?: Span) => {
     const loc = new Locations(sources, startOf(entry));
     const cfg = ws.hostConfig(graph.modules);
-    const files = [...new Set(graph.modules.map((m) => m.file))];
+    const files = [...new Set([entry, ...graph.modules.map((m) => m.file)])];
     files.forEach((f) => inHost.add(f));
     const host = assembleHost(id, name, entry, files, cfg, loc, graph, nameAt);
     const instance = postfixInstance(host.id, cfg, loc);
