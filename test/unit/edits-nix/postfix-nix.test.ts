@@ -113,6 +113,24 @@ describe('setMasterOverrideNix', () => {
     await editAndProve(fixture('postfix-legacy-config.nix'), (b, f) => b.setMasterOverrideNix(f, 'relay', 'smtp_bind_address', '192.0.2.26'), ['services', 'postfix', 'masterConfig', 'relay', 'args'], ['-o', 'smtp_bind_address=192.0.2.26']);
   });
 
+  it('a full-form legacy module gets masterConfig under `config = lib.mkIf …`', async () => {
+    const text = [
+      '{ config, lib, ... }:',
+      '{',
+      '  options.relay.enable = lib.mkOption { };',
+      '  config = lib.mkIf config.relay.enable {',
+      '    services.postfix = {',
+      '      enable = true;',
+      '      config.biff = false;',
+      '    };',
+      '  };',
+      '}',
+      '',
+    ].join('\n');
+    const r = await editAndProve(text, (b, f) => b.setMasterOverrideNix(f, 'smtp', 'inet_protocols', 'ipv4'), ['services', 'postfix', 'masterConfig', 'smtp', 'args'], ['-o', 'inet_protocols=ipv4']);
+    assert.equal(changedRegion(r), '      config.biff = false;\n      masterConfig.smtp.args = [ "-o" "inet_protocols=ipv4" ];');
+  });
+
   describe('in extraMasterConf text, when the entry is written there', () => {
     it('adds a continuation line to the entry', async () => {
       const r = await editAndProve(fixture('postfix-extra-config.nix'), (b, f) => b.setMasterOverrideNix(f, 'smtp/unix', 'inet_protocols', 'ipv4'));

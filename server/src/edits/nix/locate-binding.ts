@@ -114,36 +114,41 @@ export function locateOption(root: Node, path: readonly string[]): PathLocation 
   return found!;
 }
 
-/** Every binding of the module with its absolute path (through nested literal sets), for questions like "does the file use settings.main?". */
+/**
+ * Every binding of the module with its option path (through nested literal sets; in a
+ * full-form module only those under `config`, without that prefix), for questions like
+ * "does the file use settings.main?".
+ */
 export function* definedPaths(root: Node): Generator<{ readonly path: readonly string[]; readonly node: Node }> {
   const body = moduleBodyOf(root);
   if (!body) return;
-  function* walk(attrset: Node, prefix: readonly string[]): Generator<{ readonly path: readonly string[]; readonly node: Node }> {
+  const prefix = body.prefix;
+  function* walk(attrset: Node, above: readonly string[]): Generator<{ readonly path: readonly string[]; readonly node: Node }> {
     for (const binding of bindingsOf(attrset)) {
+      const defined: { path: string[]; value: Node | null }[] = [];
       if (binding.type !== 'binding') {
-        for (const name of inheritedNames(binding)) yield { path: [...prefix, name], node: binding };
-        continue;
+        for (const name of inheritedNames(binding)) defined.push({ path: [...above, name], value: null });
+      } else {
+        const attrpath = binding.childForFieldName('attrpath');
+        const value = binding.childForFieldName('expression');
+        if (!attrpath || !value) continue;
+        const keys = attrPathKeys(attrpath);
+        const stop = keys.indexOf(null);
+        defined.push({ path: [...above, ...((stop < 0 ? keys : keys.slice(0, stop)) as string[])], value: stop < 0 ? value : null });
       }
-      const attrpath = binding.childForFieldName('attrpath');
-      const value = binding.childForFieldName('expression');
-      if (!attrpath || !value) continue;
-      const keys = attrPathKeys(attrpath);
-      const stop = keys.indexOf(null);
-      const staticKeys = (stop < 0 ? keys : keys.slice(0, stop)) as string[];
-      yield { path: [...prefix, ...staticKeys], node: binding };
-      if (stop < 0) for (const set of literalAttrsetsOf(value)) yield* walk(set, [...prefix, ...staticKeys]);
+      for (const { path, value } of defined) {
+        if (prefix.every((k, i) => path[i] === k)) yield { path: path.slice(prefix.length), node: binding };
+        if (value) for (const set of literalAttrsetsOf(value)) yield* walk(set, path);
+      }
     }
   }
-  for (const set of body.attrsets) yield* walk(set, body.prefix);
+  for (const set of body.attrsets) yield* walk(set, []);
 }
 
-/** Whether some binding defines `path` or something inside it. */
+/** Whether some binding defines the option `path` or something inside it. */
 export function mentionsPath(root: Node, path: readonly string[]): boolean {
-  const body = moduleBodyOf(root);
-  const full = [...(body?.prefix ?? []), ...path];
   for (const { path: defined } of definedPaths(root)) {
-    const n = Math.min(defined.length, full.length);
-    if (n === full.length && defined.slice(0, n).every((k, i) => k === full[i])) return true;
+    if (defined.length >= path.length && path.every((k, i) => defined[i] === k)) return true;
   }
   return false;
 }
