@@ -1,7 +1,17 @@
 /** The format analyzers, in the order their facts are assembled. */
 import { analyzeCompose } from '../compose';
+import { analyzeNix } from '../nix';
 import { analyzePostfixFiles } from '../postfix/instances';
 import type { FormatAnalyzer } from './analyzers';
+
+const nix: FormatAnalyzer = {
+  name: 'Nix',
+  kinds: ['nix'],
+  analyze: async (files, root) => {
+    const r = await analyzeNix(files, { root });
+    return { hosts: r.hosts, postfix: r.postfix, summaries: r.summaries };
+  },
+};
 
 const postfixFiles: FormatAnalyzer = {
   name: 'Postfix',
@@ -21,4 +31,4 @@ const compose: FormatAnalyzer = {
   },
 };
 
-export const FORMAT_ANALYZERS: readonly FormatAnalyzer[] = [postfixFiles, compose];
+export const FORMAT_ANALYZERS: readonly FormatAnalyzer[] = [nix, postfixFiles, compose];
