@@ -10,6 +10,12 @@
   };
   networking.defaultGateway = { address = "192.0.2.1"; interface = "ens3"; };
 
+  # The provider sends no router advertisements; do not wait for them.
+  boot.kernel.sysctl = {
+    "net.ipv6.conf.all.accept_ra" = 0;
+    "net.ipv6.conf.default.accept_ra" = 0;
+  };
+
   services.nginx.enable = true;
   networking.firewall.allowedTCPPorts = [ 80 443 ];
 
