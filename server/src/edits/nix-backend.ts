@@ -7,11 +7,9 @@ import type { FileEdit } from '../core/finding';
 import type { SourceFile } from '../core/source';
 import type { Host } from '../model/types';
 import { createNixParser } from '../nix/grammar';
-import { appendListEdits } from './nix/append-list';
+import { nixEditBuilder } from './nix';
 import { mentionsPath } from './nix/locate-binding';
-import { toFileEdits, withNixDoc } from './nix/nix-document';
-import { setPostfixMainEdits } from './nix/postfix-nix-main';
-import { setAttrEdits } from './nix/set-attr';
+import { withNixDoc } from './nix/nix-document';
 
 export interface NixEditBackend {
   setAttr(file: SourceFile, path: readonly string[], nixValue: string): FileEdit[] | undefined;
@@ -23,27 +21,16 @@ export interface NixEditBackend {
 }
 
 export function nixEditBackend(parser: Parser): NixEditBackend {
-  const run = (file: SourceFile, build: Parameters<typeof withNixDoc<FileEdit[] | undefined>>[2]) => withNixDoc(parser, file, build);
+  const builder = nixEditBuilder(parser);
   return {
-    setAttr: (file, path, nixValue) =>
-      run(file, (doc) => {
-        const edits = setAttrEdits(doc, path, nixValue);
-        return edits && toFileEdits(doc, edits);
-      }),
-    appendList: (file, path, elements) =>
-      run(file, (doc) => {
-        const edits = appendListEdits(doc, path, elements);
-        return edits && toFileEdits(doc, edits);
-      }),
-    setPostfixMain: (file, name, value) =>
-      run(file, (doc) => {
-        const edits = setPostfixMainEdits(doc, name, value);
-        return edits && toFileEdits(doc, edits);
-      }),
-    setMasterOverride: () => undefined,
+    setAttr: (file, path, nixValue) => builder.setNixAttr(file, path, nixValue),
+    appendList: (file, path, elements) => builder.appendNixListElements(file, path, elements),
+    setPostfixMain: (file, name, value) => builder.setPostfixMainNix(file, name, value),
+    setMasterOverride: (file, ref, name, value) => builder.setMasterOverrideNix(file, `${ref.service}/${ref.type}`, name, value),
     chooseFile(host, path, files, target) {
       if (target) return files.get(target);
       const candidates = host.files.map((f) => files.get(f)).filter((f): f is SourceFile => !!f && f.kind === 'nix');
+      // The deepest prefix first: `networking.interfaces.ens3` beats `networking`.
       for (let n = path.length; n > 0; n--) {
         const prefix = path.slice(0, n);
         const hit = candidates.find((f) => withNixDoc(parser, f, (doc) => mentionsPath(doc.root, prefix)));
