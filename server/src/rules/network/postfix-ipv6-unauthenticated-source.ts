@@ -76,7 +76,7 @@ async function checkInstance(s: SendingInstance, ctx: RuleContext, look: Lookups
     {
       at,
       severity: partial ? 'info' : undefined,
-      message: `${lead}, which ${joinList(auth.problems)}: ${consequence}`,
+      message: `${lead}, which ${joinList(auth.problems)}${auth.unknowns.length ? ` (not checked, DNS could not answer: ${joinList(auth.unknowns)})` : ''}: ${consequence}`,
       related,
       fixes: await fixesFor(s, src, ctx, look),
     },

@@ -165,7 +165,11 @@ export interface V6Facts {
   readonly disabled: boolean;
   readonly staticGlobal: HostAddress[];
   readonly dynamic: Host['network']['dynamicV6'];
-  /** Some interface asks for DHCPv6 (could hand out any address of the on-link prefix). */
+  /**
+   * Some interface explicitly asks for DHCPv6 (networkd `DHCP=yes|ipv6`, or `ipv6`), which could
+   * hand out any address of the on-link prefix. dhcpcd's default (DHCPv6 only when the router
+   * sets the M flag) and `useDHCP` are IPv4 intents and do not count.
+   */
   readonly dhcp6: boolean;
   /** Addresses written in a way the model could not evaluate. */
   readonly hasUnknown: boolean;
@@ -177,7 +181,7 @@ export function v6Facts(host: Host): V6Facts {
     disabled: en.known && en.value === false,
     staticGlobal: configuredAddresses(host).filter((a) => isGlobalV6(a.ip)),
     dynamic: host.network.dynamicV6,
-    dhcp6: host.network.interfaces.some((i) => i.dhcp?.known && (i.dhcp.value === 'yes' || i.dhcp.value === 'ipv6')),
+    dhcp6: host.network.interfaces.some((i) => i.dhcp?.known && (i.dhcp.value === 'ipv6' || (i.dhcp.value === 'yes' && i.source === 'systemd.network'))),
     hasUnknown: host.network.unknownAddresses.length > 0,
   };
 }

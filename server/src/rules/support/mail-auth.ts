@@ -34,7 +34,7 @@ export async function checkMailSource(host: Host, address: string, look: Lookups
   else if (rev.ptr.status !== 'records' || rev.names.length === 0) problems.push(`has no PTR record (${answerOrigin(look.model, rev.ptr)})`);
   else {
     for (const r of rev.ptr.records) if (r.at) related.push({ at: r.at, message: `PTR of ${address}: ${String(r.data)}` });
-    if (rev.confirmed === 'no') problems.push(`its PTR ${rev.names.join(', ')} does not resolve back to ${address}`);
+    if (rev.confirmed === 'no') problems.push(`has PTR ${rev.names.join(', ')}, which does not resolve back to ${address}`);
     else if (rev.confirmed === 'unknown') unknowns.push(`whether PTR ${rev.names.join(', ')} resolves back`);
     else confirmedNames = await confirmed(rev.names, address, look);
   }
@@ -47,7 +47,11 @@ export async function checkMailSource(host: Host, address: string, look: Lookups
       continue;
     }
     const what =
-      spf.verdict === 'none' ? `${d.domain} publishes no SPF record` : spf.verdict === 'permerror' ? `the SPF record of ${d.domain} is broken (permerror${spf.detail ? `: ${spf.detail}` : ''})` : `the SPF of ${d.domain} does not authorise it (${spf.verdict})`;
+      spf.verdict === 'none'
+        ? `is not covered by SPF (${d.domain} publishes no SPF record)`
+        : spf.verdict === 'permerror'
+          ? `is not covered by SPF (the SPF record of ${d.domain} is broken: permerror${spf.detail ? `, ${spf.detail}` : ''})`
+          : `is not authorised by the SPF of ${d.domain} (${spf.verdict})`;
     problems.push(what);
     if (rec?.at) related.push({ at: rec.at, message: `SPF of ${d.domain}` });
     else related.push({ at: d.at, message: `${host.name} sends mail for ${d.domain}` });

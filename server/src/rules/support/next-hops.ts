@@ -203,13 +203,16 @@ export function isTailnetAddress(text: string): boolean {
 
 /**
  * The Location of `[start, end)` inside a located text, when the text sits on one line and
- * its range has exactly the text's length (so offsets map one to one); else undefined.
+ * its range has exactly the text's length, or the length plus two quotes (a quoted YAML
+ * scalar without escapes), so offsets map one to one; else undefined.
  */
 export function subLocation(at: Location, text: string, start: number, end: number): Location | undefined {
   const r = at.range;
-  if (r.start.line !== r.end.line || r.end.character - r.start.character !== text.length) return undefined;
-  return {
-    file: at.file,
-    range: { start: { line: r.start.line, character: r.start.character + start }, end: { line: r.start.line, character: r.start.character + end } },
-  };
+  if (r.start.line !== r.end.line) return undefined;
+  const width = r.end.character - r.start.character;
+  // A quoted scalar located with its quotes: escapes would make it longer than text + 2.
+  const skip = width === text.length ? 0 : width === text.length + 2 ? 1 : -1;
+  if (skip < 0) return undefined;
+  const base = r.start.character + skip;
+  return { file: at.file, range: { start: { line: r.start.line, character: base + start }, end: { line: r.start.line, character: base + end } } };
 }

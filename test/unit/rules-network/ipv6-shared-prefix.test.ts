@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { analyse, edit, fixture, only } from './helpers';
+
+const RULE = 'ipv6-shared-prefix';
+const NEIGHBOUR = (name: string) => `6.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0 IN PTR ${name}\n`;
+
+test('a neighbour in the same /64 whose PTR names a host outside the repository: info at the address', async () => {
+  const a = await analyse(edit(fixture('standalone'), 'dns/reverse-2001-db8-25.zone', /$/, NEIGHBOUR('shop.other-customer.example.')));
+  try {
+    const f = only(a, RULE);
+    assert.equal(f.severity, 'info');
+    assert.equal(a.rel(f.at.file), 'dns/acme.example.zone', 'the address (inferred from the AAAA record)');
+    assert.match(f.message, /sends over IPv6 from 2001:db8:25::25, in 2001:db8:25::\/64, which is evidently shared: 2001:db8:25::26 is shop\.other-customer\.example/);
+    assert.match(f.message, /Spamhaus list IPv6 per \/64/);
+    assert.ok(f.related.some((r) => a.rel(r.at.file) === 'dns/reverse-2001-db8-25.zone'));
+  } finally {
+    a.dispose();
+  }
+});
+
+test('negatives: neighbours in the repository domains, no neighbours, delivery pinned to IPv4', async () => {
+  const cases: Record<string, Record<string, string>> = {
+    'own domain': edit(fixture('standalone'), 'dns/reverse-2001-db8-25.zone', /$/, NEIGHBOUR('backup.acme.example.')),
+    'no neighbours': fixture('standalone'),
+    'pinned to IPv4': edit(
+      edit(fixture('standalone'), 'dns/reverse-2001-db8-25.zone', /$/, NEIGHBOUR('shop.other-customer.example.')),
+      'postfix/master.cf',
+      /(smtp      unix[^\n]*smtp\n)/,
+      '$1  -o inet_protocols=ipv4\n',
+    ),
+  };
+  for (const [name, files] of Object.entries(cases)) {
+    const a = await analyse(files);
+    try {
+      assert.deepEqual(a.of(RULE).map((f) => f.message), [], name);
+    } finally {
+      a.dispose();
+    }
+  }
+});
+
+test('DNS unknown (no reverse zone): silent', async () => {
+  const a = await analyse(fixture('standalone', { 'dns/reverse-2001-db8-25.zone': null }));
+  try {
+    assert.deepEqual(a.of(RULE), []);
+  } finally {
+    a.dispose();
+  }
+});
