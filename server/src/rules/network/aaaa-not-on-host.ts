@@ -78,7 +78,9 @@ async function checkHost(host: Host, ctx: RuleContext, look: Lookups): Promise<R
 
 async function fixes(host: Host, ip: Ip, ctx: RuleContext, look: Lookups): Promise<Fix[]> {
   const net = host.network;
-  const needGateway = !net.gateways.some((g) => g.family === 6) && net.dynamicV6 !== 'possible';
+  // Spelled out even when RA might provide a route: many providers that hand out static
+  // addresses send no RA. The gateway is a placeholder the title asks to confirm.
+  const needGateway = !net.gateways.some((g) => g.family === 6);
   const claim = claimV6Edits(ctx.edits, host, ip.text, prefixFor(configuredAddresses(host), ip), needGateway);
   if (!claim) return [];
   const out: Fix[] = [];

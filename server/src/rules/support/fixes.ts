@@ -57,7 +57,7 @@ export function claimV6Edits(
     const claim = kit.appendNixList(host, ['systemd', 'network', 'networks', net, 'address'], [JSON.stringify(`${address}/${prefixLength}`)], fileOf(iface.decl.at.file, host));
     const gw = withGateway ? kit.appendNixList(host, ['systemd', 'network', 'networks', net, 'gateway'], [JSON.stringify(GATEWAY6_PLACEHOLDER)], fileOf(iface.decl.at.file, host)) : [];
     const edits = withGateway ? combine(claim, gw) : combine(claim);
-    return edits && { edits, what: `${address}/${prefixLength} on systemd network ${net}${withGateway ? ` with gateway ${GATEWAY6_PLACEHOLDER} (placeholder: confirm your provider's gateway)` : ''}` };
+    return edits && { edits, what: `${address}/${prefixLength} on systemd network ${net}${withGateway ? `, add gateway ${GATEWAY6_PLACEHOLDER} (placeholder: confirm your provider's gateway)` : ''}` };
   }
   const file = iface.decl ? fileOf(iface.decl.at.file, host) : undefined;
   const claim = kit.appendNixList(host, ['networking', 'interfaces', iface.name, 'ipv6', 'addresses'], [`{ address = ${JSON.stringify(address)}; prefixLength = ${prefixLength}; }`], file);
@@ -66,7 +66,7 @@ export function claimV6Edits(
   return (
     edits && {
       edits,
-      what: `${address}/${prefixLength} on ${iface.name}${withGateway ? ` and networking.defaultGateway6 = ${GATEWAY6_PLACEHOLDER} (placeholder: confirm your provider's gateway)` : ''}`,
+      what: `${address}/${prefixLength} on ${iface.name}${withGateway ? `, add networking.defaultGateway6 = ${GATEWAY6_PLACEHOLDER} (placeholder: confirm your provider's gateway)` : ''}`,
     }
   );
 }

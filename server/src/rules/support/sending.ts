@@ -45,7 +45,7 @@ export async function globalV6(host: Host, look: Lookups): Promise<HostAddress[]
 
 /**
  * The IPv6 source address, when it is determined; 'unknown' when a setting cannot be read;
- * 'ambiguous' when the kernel picks among several (or among static and autoconfigured).
+ * 'ambiguous' when the kernel picks among several static addresses.
  */
 export async function ipv6Source(s: SendingInstance, look: Lookups): Promise<Source | 'unknown' | 'ambiguous' | 'none'> {
   const { view, host } = s;
@@ -62,9 +62,13 @@ export async function ipv6Source(s: SendingInstance, look: Lookups): Promise<Sou
   }
   const dynamic = host.kind === 'postfix' ? 'no' : host.network.dynamicV6;
   if (addresses.length === 0) return dynamic === 'no' ? 'none' : 'unknown';
-  if (addresses.length > 1 || dynamic === 'possible') return 'ambiguous';
+  if (addresses.length > 1) return 'ambiguous';
+  // One static address plus possible SLAAC: the static one is the address the PTR/SPF were
+  // meant for (an autoconfigured one has none), so it is the source to check.
   const a = addresses[0];
-  const what = a.inferred ? `its only IPv6 address ${a.ip.text} (AAAA of ${a.inferred.name})` : `its only global IPv6 address ${a.ip.text}`;
+  const what = a.inferred
+    ? `its only IPv6 address ${a.ip.text} (AAAA of ${a.inferred.name})`
+    : `its only ${dynamic === 'possible' ? 'static ' : ''}global IPv6 address ${a.ip.text}`;
   return { ip: a.ip, how: 'only-address', at: a.at, address: a, describe: what };
 }
 
