@@ -75,7 +75,7 @@ export const nixosRemovedOption: Rule = {
     doc: {
       what: 'The configuration uses a `services.postfix` option that current nixpkgs removed or renamed: `config`, `extraConfig`, `masterConfig`, `extraMasterConf`, and the single-value options `hostname`, `domain`, `origin`, `destination`, `networks`, `networksStyle`, `relayDomains`, `recipientDelimiter`, `relayHost` (with `relayPort`, `lookupMX`).',
       why: 'After a nixpkgs update the build stops with "The option ... has been removed" (or a rename warning), typically in the middle of an unrelated upgrade of a mail server. `services.postfix.settings.main.<name>` is the current, free-form way to write any main.cf parameter.',
-      fix: 'Write the parameter as `services.postfix.settings.main.<main.cf name>` (e.g. `networks` → `settings.main.mynetworks`, `hostname` → `settings.main.myhostname`). The quick fix moves the value there and removes the old binding, when the value is known and the old binding holds only that parameter; master.cf options move to `services.postfix.settings.master` by hand.',
+      fix: 'Write the parameter as `services.postfix.settings.main.<main.cf name>` (e.g. `networks` → `settings.main.mynetworks`, `hostname` → `settings.main.myhostname`). The quick fix moves the value there and removes the old binding, when the value is known and the old binding holds only that parameter (for `extraConfig` it moves every setting and leaves the emptied string for you to delete); master.cf options move to `services.postfix.settings.master` by hand.',
       notFlagged: '`services.postfix.settings.main` / `settings.master`, other `services.postfix` options that still exist (`enable`, `sslCert` handling aside), options of other modules, and legacy options that another definition overrides.',
       example: {
         lang: 'nix',
@@ -106,7 +106,7 @@ export const nixosRemovedOption: Rule = {
       }
       const extra = main.filter((p) => p.source === 'nix.extraConfig');
       if (extra.length) {
-        const fix = moveFix(ctx, host, extra, main, `Move the ${extra.length} extraConfig setting${extra.length === 1 ? '' : 's'} to services.postfix.settings.main`);
+        const fix = moveFix(ctx, host, extra, main, `Move the ${extra.length} extraConfig setting${extra.length === 1 ? '' : 's'} to services.postfix.settings.main (then delete the emptied extraConfig)`);
         out.push({
           at: extra[0].entryAt,
           message: `services.postfix.extraConfig was removed from nixpkgs' Postfix module: write its settings (${extra.map((p) => p.name).slice(0, 6).join(', ')}${extra.length > 6 ? ', ...' : ''}) as services.postfix.settings.main.<name>`,
