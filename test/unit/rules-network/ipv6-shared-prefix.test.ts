@@ -48,3 +48,31 @@ test('DNS unknown (no reverse zone): silent', async () => {
     a.dispose();
   }
 });
+
+test('NixOS host given a /124 slice of a /64: info at the address; a /128 or /64 is not flagged', async () => {
+  const HOST = 'hosts/mail/default.nix';
+  const withLen = (len: number) =>
+    edit(
+      fixture('nixos'),
+      HOST,
+      'ipv4.addresses = [ { address = "192.0.2.25"; prefixLength = 24; } ];',
+      `ipv4.addresses = [ { address = "192.0.2.25"; prefixLength = 24; } ];\n    ipv6.addresses = [ { address = "2001:db8:25::25"; prefixLength = ${len}; } ];`,
+    );
+  const a = await analyse(withLen(124));
+  try {
+    const f = only(a, RULE);
+    assert.equal(f.severity, 'info');
+    assert.equal(a.rel(f.at.file), HOST);
+    assert.match(f.message, /the host was given a \/124, a slice of 2001:db8:25::\/64/);
+  } finally {
+    a.dispose();
+  }
+  for (const len of [128, 64]) {
+    const b = await analyse(withLen(len));
+    try {
+      assert.deepEqual(b.of(RULE), [], `/${len}`);
+    } finally {
+      b.dispose();
+    }
+  }
+});

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyse, edit, fixTitled, fixture, only, roundTripPostfix } from './helpers';
+import { analyse, assertFixRoundTrip, edit, fixTitled, fixture, only, roundTripPostfix } from './helpers';
 
 const RULE = 'postfix-ipv6-unauthenticated-source';
 const SPF_WITH_V6 = '"v=spf1 ip4:192.0.2.25 ip6:2001:db8:25::25 -all"';
@@ -171,5 +171,35 @@ test('round trip: every fix applies, postconf reads back only the intended chang
     } finally {
       a.dispose();
     }
+  }
+});
+
+test('NixOS host: the pin goes into services.postfix.settings.master.smtp and round-trips through nix-instantiate', async () => {
+  const HOST = 'hosts/mail/default.nix';
+  const files = edit(
+    fixture('nixos'),
+    HOST,
+    'ipv4.addresses = [ { address = "192.0.2.25"; prefixLength = 24; } ];',
+    'ipv4.addresses = [ { address = "192.0.2.25"; prefixLength = 24; } ];\n    ipv6.addresses = [ { address = "2001:db8:25::25"; prefixLength = 64; } ];',
+  );
+  const a = await analyse(files);
+  try {
+    const f = only(a, RULE);
+    assert.equal(f.severity, 'warning');
+    assert.equal(a.rel(f.at.file), 'hosts/mail/postfix.nix', 'no inet_protocols setting: the services.postfix definition');
+    assert.match(f.message, /\(inet_protocols = all, the default\) from its only static global IPv6 address 2001:db8:25::25, which has no PTR record/);
+    for (const title of [/Deliver over IPv4 only/, /Set inet_protocols = ipv4/]) {
+      const b = await analyse(files);
+      try {
+        const g = only(b, RULE);
+        const { after, changed } = await assertFixRoundTrip(b, g, fixTitled(g, title));
+        assert.match(changed.get('hosts/mail/postfix.nix') ?? '', /ipv4/);
+        assert.deepEqual(after.of(RULE), []);
+      } finally {
+        b.dispose();
+      }
+    }
+  } finally {
+    a.dispose();
   }
 });
