@@ -5,6 +5,7 @@
  * address must be written in `[]`).
  */
 import catalog from './data/parameters.json';
+import { referencedNames } from './expand';
 
 const PARAMETERS: Readonly<Record<string, string | null>> = catalog.parameters;
 const COMPUTED: Readonly<Record<string, string>> = catalog.computed;
@@ -52,9 +53,25 @@ export interface ServiceRef {
   readonly command: string;
 }
 
+/**
+ * Names that built-in defaults refer to without being parameters of their own: the legacy
+ * names of renamed parameters (`postscreen_dnsbl_ttl`, `postscreen_blacklist_action`, ...),
+ * which postconf still accepts because the new parameter's default reads them.
+ */
+const LEGACY = new Set(
+  Object.values(PARAMETERS)
+    .flatMap((v) => (v ? referencedNames(v) : []))
+    .filter((n) => !Object.prototype.hasOwnProperty.call(PARAMETERS, n)),
+);
+
 /** A parameter postconf knows by itself (not counting per-service families). */
 export function isBuiltinParameter(name: string): boolean {
-  return Object.prototype.hasOwnProperty.call(PARAMETERS, name);
+  return Object.prototype.hasOwnProperty.call(PARAMETERS, name) || LEGACY.has(name);
+}
+
+/** A legacy name that a current parameter's default still reads. */
+export function isLegacyParameter(name: string): boolean {
+  return LEGACY.has(name);
 }
 
 /**
@@ -84,7 +101,7 @@ export type BuiltinDefault = { readonly kind: 'value'; readonly value: string } 
 /** The built-in default of a parameter as postconf -d prints it (unexpanded), or how the
  * running Postfix computes it when it depends on the machine. */
 export function builtinDefault(name: string): BuiltinDefault | undefined {
-  if (!isBuiltinParameter(name)) return undefined;
+  if (!Object.prototype.hasOwnProperty.call(PARAMETERS, name)) return undefined;
   const value = PARAMETERS[name];
   if (value === null) return { kind: 'computed', reason: COMPUTED[name] ?? 'computed at run time' };
   return { kind: 'value', value };
