@@ -38,6 +38,15 @@ try {
   }
   // config_directory reflects -c; the compiled-in default is /etc/postfix on Debian.
   parameters.config_directory = '/etc/postfix';
+  // "Raw" parameters are expanded only at run time by the program that uses them (with
+  // attributes like $home or $recipient): set every parameter to $myhostname and keep those
+  // that `postconf -x` leaves unexpanded.
+  writeFileSync(join(dir, 'main.cf'), Object.keys(parameters).map((n) => `${n} = $myhostname\n`).join('') + 'myhostname = h.example\n');
+  const raw = [];
+  for (const line of execFileSync(postconf, ['-c', dir, '-x'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n')) {
+    const m = /^([A-Za-z0-9_]+) = \$myhostname$/.exec(line);
+    if (m) raw.push(m[1]);
+  }
   const data = {
     provenance: {
       source: `Postfix ${version} (${postconfPackage()}), built-in defaults`,
@@ -46,6 +55,7 @@ try {
       date: new Date().toISOString().slice(0, 10),
     },
     computed: COMPUTED,
+    raw: raw.sort(),
     parameters: Object.fromEntries(Object.entries(parameters).sort(([a], [b]) => (a < b ? -1 : 1))),
   };
   writeFileSync(out, JSON.stringify(data, null, 1) + '\n');

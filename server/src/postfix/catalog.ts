@@ -10,6 +10,13 @@ import { referencedNames } from './expand';
 const PARAMETERS: Readonly<Record<string, string | null>> = catalog.parameters;
 const COMPUTED: Readonly<Record<string, string>> = catalog.computed;
 
+const RAW = new Set<string>(catalog.raw);
+
+/** Parameters Postfix expands only at run time, in the program that uses them. */
+export function isRawParameter(name: string): boolean {
+  return RAW.has(name);
+}
+
 export const CATALOG_PROVENANCE: Readonly<Record<string, string>> = catalog.provenance;
 
 /** Parameters that postconf adds for each master.cf service run by a delivery agent,

@@ -7,7 +7,7 @@
 import type { Location } from '../core/text';
 import { known, unknown, type Val } from '../core/value';
 import type { MasterEntry, PostfixInstance, PostfixParam } from '../model/types';
-import { builtinDefault, serviceFamilyDefault, STOCK_SERVICES, type ServiceRef } from './catalog';
+import { builtinDefault, isRawParameter, serviceFamilyDefault, STOCK_SERVICES, type ServiceRef } from './catalog';
 import { expand, referencedNames, type Lookup } from './expand';
 
 export interface ServiceSelector {
@@ -79,8 +79,10 @@ export function effectiveValue(instance: PostfixInstance, name: string, service?
       if (r.param.value === null) return { kind: 'unknown', reason: `${n}: ${r.param.unknownReason ?? 'not evaluable'}` };
       if (stack.length > 0) used.add(r.param);
     }
+    const text = r.kind === 'set' ? (r.param.value as string) : r.raw;
+    if (isRawParameter(n)) return { kind: 'value', value: text };
     stack.push(n);
-    const e = expand(r.kind === 'set' ? (r.param.value as string) : r.raw, lookup);
+    const e = expand(text, lookup);
     stack.pop();
     return e.ok ? { kind: 'value', value: e.value } : { kind: 'unknown', reason: e.reason };
   };

@@ -58,6 +58,8 @@ export function referencedNames(text: string): string[] {
   return names;
 }
 
+/** An undefined name expands to nothing (postconf warns "undefined parameter"). Run-time
+ * attributes such as $rbl_code only occur in raw parameters, which are not expanded. */
 function valueOf(name: string, lookup: Lookup): Expansion {
   const r = lookup(name);
   if (r.kind === 'unknown') return { ok: false, reason: r.reason };
@@ -70,8 +72,7 @@ function expandInner(inner: string, lookup: Lookup): Expansion {
   if (!name) return { ok: false, reason: `unsupported expansion "\${${inner}}"` };
   const rest = inner.slice(name.length);
   const v = valueOf(name, lookup);
-  if (!v.ok) return v;
-  if (rest === '') return v;
+  if (!v.ok || rest === '') return v;
   const op = rest[0];
   const tail = rest.slice(1);
   if (op !== '?' && op !== ':') return { ok: false, reason: `unsupported expansion "\${${inner}}"` };
