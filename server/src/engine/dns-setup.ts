@@ -21,9 +21,8 @@ export interface DnsSetup {
 export async function openDnsView(setup: DnsSetup): Promise<{ view: ManagedDnsView; close(): Promise<void> }> {
   const zones = new ZoneSet();
   for (const f of setup.zoneFiles) {
-    const loaded = loadZoneText(f.path, f.text);
-    zones.replace(loaded);
-    for (const e of loaded.errors) setup.log?.(`${e.at.file}:${e.at.range.start.line + 1}: ${e.severity}: ${e.message}`);
+    // Parse errors are findings (dns-zone-syntax), not log lines.
+    zones.replace(loadZoneText(f.path, f.text));
   }
   // Mode off never touches the cache file: it is the "nothing but the repository" mode.
   const cache = setup.mode === 'off' ? new DnsCache() : await DnsCache.load(cachePathIn(setup.cacheDir));

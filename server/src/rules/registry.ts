@@ -8,6 +8,8 @@ import { postfixIpv6SourceAmbiguous } from './network/postfix-ipv6-source-ambigu
 import { postfixIpv6UnauthenticatedSource } from './network/postfix-ipv6-unauthenticated-source';
 import { postfixIpv6Unused } from './network/postfix-ipv6-unused';
 import { nixSyntax } from './config/nix-syntax';
+import { composeSyntax } from './config/compose-syntax';
+import { dnsZoneSyntax } from './config/dns-zone-syntax';
 import { postfixMatchListBrackets } from './config/postfix-match-list-brackets';
 import { postfixUnknownParameter } from './config/postfix-unknown-parameter';
 import { postfixMasterCfSyntax } from './config/postfix-master-cf-syntax';
@@ -28,6 +30,8 @@ export const ALL_RULES: readonly Rule[] = [
   postfixIpv6Unused,
   ipv6SharedPrefix,
   nixSyntax,
+  composeSyntax,
+  dnsZoneSyntax,
   postfixMatchListBrackets,
   postfixUnknownParameter,
   postfixMasterCfSyntax,

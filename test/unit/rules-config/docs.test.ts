@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { ALL_RULES } from '../../../server/src/rules/registry';
 import { REPO_ROOT } from '../../support/paths';
 
-/** The rule ids of the catalog (/work/shared/design/rules.md), listed here on purpose: the
+/** The rule ids of the catalog (../shared/design/rules.md), listed here on purpose: the
  * registry must hold every one of them. */
 const CATALOG_IDS = [
   'nix-syntax',
