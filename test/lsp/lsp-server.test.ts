@@ -240,6 +240,41 @@ describe('language server over stdio on examples/', () => {
   });
 });
 
+describe('Nix: cross-file through imports', () => {
+  test('editing modules/postfix.nix (open) updates hosts/mail/networking.nix (not open); a syntax error is reported', async () => {
+    const root = tempCopy(EXAMPLES);
+    const module = `${root}/modules/postfix.nix`;
+    const networking = uri(`${root}/hosts/mail/networking.nix`);
+    const s = await LspSession.start(root, { initializationOptions: { dns: { mode: 'off' } } });
+    try {
+      const before = await s.diagnosticsFor(networking);
+      assert.ok(codes(before.diagnostics).includes('aaaa-not-on-host'), messages(before.diagnostics).join('\n'));
+      const doc = s.open(module, 'nix');
+      const first = await s.diagnosticsFor(doc.uri, (x) => x.version === 1);
+      assert.ok(codes(first.diagnostics).includes('postfix-match-list-brackets'));
+      // The imported module now claims the AAAA address on the host's interface (a range edit: incremental re-parse).
+      const lines = readFileSync(module, 'utf8').split('\n');
+      const at = lines.findIndex((l) => l.startsWith('  services.postfix = {'));
+      const v = s.change(doc.uri, [
+        { range: { start: { line: at, character: 0 }, end: { line: at, character: 0 } }, text: '  networking.interfaces.ens3.ipv6.addresses = [ { address = "2001:db8:25::25"; prefixLength = 64; } ];\n' },
+      ]);
+      await s.diagnosticsFor(doc.uri, (x) => x.version === v);
+      const after = await s.diagnosticsFor(networking, (x) => !codes(x.diagnostics).includes('aaaa-not-on-host'));
+      assert.equal(after.version, undefined);
+      // Break the module: nix-syntax on it; the fix of the host stays computed from the last good parse or not at all.
+      const v2 = s.change(doc.uri, [{ range: { start: { line: at, character: 0 }, end: { line: at, character: 0 } }, text: '  broken = ;\n' }]);
+      const broken = await s.diagnosticsFor(doc.uri, (x) => x.version === v2);
+      assert.ok(codes(broken.diagnostics).includes('nix-syntax'), messages(broken.diagnostics).join('\n'));
+      const v3 = s.change(doc.uri, [{ range: { start: { line: at, character: 0 }, end: { line: at + 1, character: 0 } }, text: '' }]);
+      const repaired = await s.diagnosticsFor(doc.uri, (x) => x.version === v3);
+      assert.ok(!codes(repaired.diagnostics).includes('nix-syntax'));
+    } finally {
+      await s.stop();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('settings', () => {
   test('initializationOptions turn a rule off; workspace/configuration changes its severity', async () => {
     const root = tempCopy(EXAMPLES);
