@@ -72,7 +72,10 @@ export async function startSession(options: { workspace?: string } = {}): Promis
   mkdirSync(join(base, 'user-data/User'), { recursive: true });
   writeFileSync(
     join(base, 'user-data/User/settings.json'),
-    JSON.stringify({ 'workbench.startupEditor': 'none', 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'telemetry.telemetryLevel': 'off', 'update.mode': 'none', 'extensions.autoCheckUpdates': false, 'workbench.tips.enabled': false }),
+    JSON.stringify({
+      // Zone files only: tests never query a resolver beyond loopback.
+      'infraReview.dns.mode': 'off',
+      'workbench.startupEditor': 'none', 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'telemetry.telemetryLevel': 'off', 'update.mode': 'none', 'extensions.autoCheckUpdates': false, 'workbench.tips.enabled': false }),
   );
   const port = await freePort();
   const log: string[] = [];
