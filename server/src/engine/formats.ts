@@ -1,7 +1,7 @@
 /** The format analyzers, in the order their facts are assembled. */
 import { analyzeCompose } from '../compose';
 import { analyzeNix } from '../nix';
-import { analyzePostfixFiles } from '../postfix/instances';
+import { postfixAnalyzer } from '../postfix/analyzer';
 import { loadZoneText } from '../dns';
 import type { FileSummary } from '../model/types';
 import type { FormatAnalyzer } from './analyzers';
@@ -15,12 +15,6 @@ const nix: FormatAnalyzer = {
   },
 };
 
-const postfixFiles: FormatAnalyzer = {
-  name: 'Postfix',
-  kinds: ['postfix-main', 'postfix-master', 'postfix-table'],
-  analyze: (files) => {
-    const r = analyzePostfixFiles(files);
-    return { postfix: r.instances, summaries: r.summaries };
   },
 };
 
@@ -53,4 +47,4 @@ const zones: FormatAnalyzer = {
   },
 };
 
-export const FORMAT_ANALYZERS: readonly FormatAnalyzer[] = [nix, postfixFiles, compose, zones];
+export const FORMAT_ANALYZERS: readonly FormatAnalyzer[] = [nix, postfixAnalyzer, compose, zones];
