@@ -165,6 +165,20 @@ export interface MasterCfProblem {
   readonly at: Location;
 }
 
+/** One binding of a `services.postfix.<option>` in a NixOS configuration (every module, every binding). */
+export interface PostfixNixOption {
+  /** The option name under `services.postfix` (`config`, `hostname`, `sslCert`, `settings`, ...). */
+  readonly option: string;
+  /** The whole binding: `config = { ... };`, `services.postfix.hostname = "...";`, `inherit hostname;`. */
+  readonly at: Location;
+  /**
+   * The option's own name in the binding's attribute path, when it is written there as a plain
+   * identifier (`config` in `config = {` or `services.postfix.config.x = 1;`): what a rename
+   * replaces. Absent for `inherit` and when the segment could not be located.
+   */
+  readonly keyAt?: Location;
+}
+
 export interface PostfixInstance {
   readonly id: string;
   /** Host id when the instance belongs to a NixOS host or a standalone host built from it. */
@@ -180,6 +194,8 @@ export interface PostfixInstance {
   readonly masterProblems: readonly MasterCfProblem[];
   /** True when values contain template placeholders ({{ }}, {% %}, PH_*): unknown, not wrong. */
   readonly templated: boolean;
+  /** NixOS instances: every binding of a `services.postfix` option, including ones other definitions override. */
+  readonly nixOptions?: readonly PostfixNixOption[];
 }
 
 export interface ComposePort {

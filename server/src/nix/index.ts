@@ -228,6 +228,7 @@ function postfixInstance(hostId: string | undefined, cfg: HostConfig, loc: Locat
     master: pf.master,
     masterProblems: pf.masterProblems,
     templated: pf.templated,
+    nixOptions: pf.options,
   };
 }
 

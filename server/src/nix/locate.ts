@@ -31,6 +31,11 @@ export class Locations {
     return l(span.start, span.end);
   }
 
+  /** The source text of a span (undefined when its file is not in the workspace). */
+  text(span: Span): string | undefined {
+    return this.files.get(span.file)?.text.slice(span.start, span.end);
+  }
+
   withFallback(fallback: Location): Locations {
     return new Locations(this.files, fallback);
   }

@@ -5,7 +5,7 @@
  * `extraMasterConf` (master.cf text). Text inside Nix strings keeps exact locations.
  */
 import type { Location } from '../core/text';
-import type { MasterCfProblem, MasterEntry, PostfixListItem, PostfixParam, PostfixParamSource } from '../model/types';
+import type { MasterCfProblem, MasterEntry, PostfixListItem, PostfixNixOption, PostfixParam, PostfixParamSource } from '../model/types';
 import { parseMainCf } from '../postfix/main-cf';
 import { parseMasterCf } from '../postfix/master-cf';
 import { splitItems } from '../postfix/items';
@@ -13,7 +13,7 @@ import type { Def, HostConfig } from './host-config';
 import { winning } from './host-config';
 import type { Locations } from './locate';
 import { holeIn, locateInString, sliceString } from './strings';
-import type { NixValue, Of } from './values';
+import type { NixValue, Of, Span } from './values';
 
 const P = ['services', 'postfix'];
 
@@ -34,6 +34,8 @@ export interface NixPostfix {
   readonly master: MasterEntry[];
   readonly masterProblems: MasterCfProblem[];
   readonly templated: boolean;
+  /** Every binding of a `services.postfix.<option>`, in module order. */
+  readonly options: PostfixNixOption[];
 }
 
 export function extractPostfix(cfg: HostConfig, loc: Locations): NixPostfix {
@@ -89,7 +91,44 @@ export function extractPostfix(cfg: HostConfig, loc: Locations): NixPostfix {
     master.push(...parsed.entries.map((e) => e.entry));
     masterProblems.push(...parsed.problems);
   }
-  return { main: [...byName.values()], master, masterProblems, templated };
+  return { main: [...byName.values()], master, masterProblems, templated, options: optionBindings(cfg, loc) };
+}
+
+const within = (inner: Span, outer: Span) => inner.file === outer.file && inner.start >= outer.start && inner.end <= outer.end;
+
+/**
+ * The bindings of each `services.postfix.<option>`, also those whose value another definition
+ * overrides (a legacy option is an evaluation error or warning however it merges). The
+ * evaluator folds `config.a = 1; config.b = 2;` into one `config` attribute carrying the
+ * first binding; the later ones are found as members bound outside it.
+ */
+function optionBindings(cfg: HostConfig, loc: Locations): PostfixNixOption[] {
+  const out: PostfixNixOption[] = [];
+  const seen = new Set<string>();
+  const push = (option: string, bindingAt: Span, keyAt?: Span) => {
+    const id = `${option}\u0000${bindingAt.file}\u0000${bindingAt.start}\u0000${bindingAt.end}`;
+    if (!bindingAt.file || seen.has(id)) return;
+    seen.add(id);
+    const key = keyAt && isPathSegment(loc, option, keyAt, bindingAt) ? { keyAt: loc.of(keyAt) } : {};
+    out.push({ option, at: loc.of(bindingAt), ...key });
+  };
+  for (const { key } of cfg.keys(P)) {
+    for (const d of cfg.defs([...P, key])) {
+      if (d.dynamicKey) continue;
+      push(key, d.bindingAt, d.keyAt);
+      if (d.value.k !== 'attrs') continue;
+      for (const a of d.value.attrs.values()) {
+        if (!within(a.bindingAt, d.bindingAt) && !within(a.bindingAt, d.value.at)) push(key, a.bindingAt);
+      }
+    }
+  }
+  return out;
+}
+
+/** `config` in `config = ...` / `a.config.b = ...`, as opposed to a name in `inherit config;` or a quoted key. */
+function isPathSegment(loc: Locations, option: string, keyAt: Span, bindingAt: Span): boolean {
+  if (!within(keyAt, bindingAt) || loc.text(keyAt) !== option) return false;
+  return !/^inherit\b/.test(loc.text(bindingAt) ?? 'inherit');
 }
 
 function isEmptyLegacy(v: NixValue): boolean {
