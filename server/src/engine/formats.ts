@@ -15,9 +15,6 @@ const nix: FormatAnalyzer = {
   },
 };
 
-  },
-};
-
 const compose: FormatAnalyzer = {
   name: 'compose',
   kinds: ['compose', 'env'],
