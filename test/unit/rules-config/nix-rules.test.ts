@@ -50,30 +50,111 @@ test('postfix-match-list-brackets: Postfix text inside a Nix extraConfig string'
   }
 });
 
-test('nixos-removed-option: legacy options are info findings; the move fix rewrites to settings.main', async () => {
+test('nixos-removed-option: renamed options are info findings; config is renamed to settings.main, single values move there', async () => {
   const a = await scenario({
     'configuration.nix': HOST('  services.postfix = {\n    enable = true;\n    hostname = "mx1.example.org";\n    networks = [ "127.0.0.0/8" "[::1]/128" ];\n    config.smtpd_tls_security_level = "may";\n  };\n'),
   });
+  const disposers: { dispose(): void }[] = [a];
   try {
     const f = a.of('nixos-removed-option');
     assert.deepEqual(f.map((x) => x.severity), ['info', 'info', 'info']);
-    for (const name of ['myhostname', 'mynetworks', 'smtpd_tls_security_level']) assert.ok(f.some((x) => x.message.includes(`settings.main.${name}`)), name);
+    for (const [option, to] of [['hostname', 'settings.main.myhostname'], ['networks', 'settings.main.mynetworks'], ['config', 'settings.main']]) {
+      assert.ok(f.some((x) => x.message.startsWith(`services.postfix.${option} was renamed to services.postfix.${to} in nixpkgs`)), option);
+    }
+    // config first: the rename needs a file without services.postfix.settings; the moves merge into it.
     let current = a;
-    const disposers = [];
-    for (const name of ['myhostname', 'mynetworks', 'smtpd_tls_security_level']) {
-      const finding = current.of('nixos-removed-option').find((x) => x.message.includes(`settings.main.${name}`))!;
-      assert.equal(finding.fixes.length, 1, `${name}: fix offered`);
-      const { after, changed } = await assertFixRoundTrip(current, finding, finding.fixes[0]);
-      assert.match(changed.get('configuration.nix')!, new RegExp(`${name}`));
-      const pf = after.analysis.model.postfix[0];
-      assert.equal(pf.main.find((p) => p.name === name)?.source, 'nix.settings.main', `${name} now in settings.main`);
-      current = after;
+    for (const option of ['config', 'hostname', 'networks']) {
+      const finding = current.of('nixos-removed-option').find((x) => x.message.startsWith(`services.postfix.${option} `))!;
+      assert.equal(finding.fixes.length, 1, `${option}: fix offered`);
+      const { after } = await assertFixRoundTrip(current, finding, finding.fixes[0]);
       disposers.push(after);
+      current = after;
     }
     assert.deepEqual(current.of('nixos-removed-option'), []);
+    assert.match(current.text('configuration.nix'), /settings\.main\.smtpd_tls_security_level = "may";/);
     const pf = current.analysis.model.postfix[0];
+    for (const name of ['myhostname', 'mynetworks', 'smtpd_tls_security_level']) assert.equal(pf.main.find((p) => p.name === name)?.source, 'nix.settings.main', name);
     assert.equal(pf.main.find((p) => p.name === 'mynetworks')?.value, '127.0.0.0/8, [::1]/128');
     assert.equal(pf.main.find((p) => p.name === 'myhostname')?.value, 'mx1.example.org');
+  } finally {
+    for (const d of disposers) d.dispose();
+  }
+});
+
+test('nixos-removed-option: one finding per binding, at the binding; config is reported even when extraConfig overrides every key', async () => {
+  const a = await scenario({
+    'configuration.nix': HOST(
+      '  services.postfix = {\n    enable = true;\n    config = {\n      biff = false;\n      message_size_limit = 1000;\n    };\n    extraConfig = \'\'\n      biff = yes\n      message_size_limit = 2000\n    \'\';\n  };\n',
+    ),
+  });
+  try {
+    const f = a.of('nixos-removed-option');
+    assert.deepEqual(f.map((x) => `${x.at.range.start.line + 1} ${x.message.split(' was ')[0]}`).sort(), ['11 services.postfix.extraConfig', '7 services.postfix.config']);
+    assert.match(f.find((x) => /\.config /.test(x.message))!.message, /renamed to services\.postfix\.settings\.main in nixpkgs \(still accepted, with a deprecation warning\)/);
+    assert.match(f.find((x) => /extraConfig/.test(x.message))!.message, /removed from nixpkgs \(evaluation fails\)/);
+  } finally {
+    a.dispose();
+  }
+});
+
+test('nixos-removed-option: removed sslCert, sslKey, relayHost, relayPort are reported at their bindings; extraMasterConf is current', async () => {
+  const a = await scenario({
+    'configuration.nix': HOST(
+      [
+        '  services.postfix = {',
+        '    enable = true;',
+        '    sslCert = "/var/lib/acme/mx/fullchain.pem";',
+        '    sslKey = "/var/lib/acme/mx/key.pem";',
+        '    relayHost = "smtp.example.net";',
+        '    relayPort = 587;',
+        "    extraMasterConf = ''",
+        '      authclean unix n - - - 0 cleanup',
+        "    '';",
+        '  };',
+        '',
+      ].join('\n'),
+    ),
+  });
+  try {
+    const f = a.of('nixos-removed-option');
+    assert.deepEqual(f.map((x) => `${x.at.range.start.line + 1} ${x.message.split(' was ')[0]}`).sort(), [
+      '10 services.postfix.relayPort',
+      '7 services.postfix.sslCert',
+      '8 services.postfix.sslKey',
+      '9 services.postfix.relayHost',
+    ]);
+    for (const x of f) assert.match(x.message, /was removed from nixpkgs \(evaluation fails\): write /);
+    assert.match(f.find((x) => /sslCert/.test(x.message))!.message, /smtpd_tls_chain_files/);
+    for (const o of ['relayHost', 'relayPort']) {
+      assert.match(f.find((x) => x.message.startsWith(`services.postfix.${o} `))!.message, /write services\.postfix\.settings\.main\.relayhost = \[ "\[smtp\.example\.net\]:587" \] instead/);
+    }
+    assert.ok(f.every((x) => x.fixes.length === 0));
+  } finally {
+    a.dispose();
+  }
+});
+
+test('nixos-removed-option: inherit hostname is reported at the inherit; masterConfig is renamed to settings.master', async () => {
+  const a = await scenario({
+    'configuration.nix':
+      '{ config, pkgs, ... }:\nlet hostname = "mx1.example.org"; in\n{\n  networking.hostName = "mx1";\n  services.postfix = {\n    enable = true;\n    inherit hostname;\n    masterConfig.smtp.args = [ "-o" "inet_protocols=ipv4" ];\n  };\n}\n',
+  });
+  try {
+    const f = a.of('nixos-removed-option');
+    assert.deepEqual(f.map((x) => `${x.at.range.start.line + 1} ${x.message.split(' in nixpkgs')[0]}`).sort(), [
+      '7 services.postfix.hostname was renamed to services.postfix.settings.main.myhostname',
+      '8 services.postfix.masterConfig was renamed to services.postfix.settings.master',
+    ]);
+    const master = f.find((x) => /masterConfig/.test(x.message))!;
+    assert.equal(master.fixes.length, 1);
+    const { after, changed } = await assertFixRoundTrip(a, master, master.fixes[0]);
+    try {
+      assert.match(changed.get('configuration.nix')!, /^    settings\.master\.smtp\.args = \[ "-o" "inet_protocols=ipv4" \];$/m);
+      const smtp = after.analysis.model.postfix[0].master.find((e) => e.service === 'smtp');
+      assert.equal(smtp?.overrides[0].source, 'nix.settings.master');
+    } finally {
+      after.dispose();
+    }
   } finally {
     a.dispose();
   }
