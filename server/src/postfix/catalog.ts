@@ -158,12 +158,36 @@ export function isMatchListParameter(name: string, restrictionClasses: Iterable<
 export function closestParameters(name: string, limit = 3, extra: Iterable<string> = []): string[] {
   const scored: { n: string; d: number }[] = [];
   const max = Math.min(3, Math.max(1, Math.floor(name.length / 4)));
-  for (const n of [...builtinParameterNames(), ...extra]) {
-    if (Math.abs(n.length - name.length) > max) continue;
-    const d = distance(name.toLowerCase(), n.toLowerCase(), max);
-    if (d <= max) scored.push({ n, d });
+  const lower = name.toLowerCase();
+  const words = lower.split('_');
+  for (const n of new Set([...builtinParameterNames(), ...extra])) {
+    const c = n.toLowerCase();
+    const chars = Math.abs(c.length - lower.length) > max ? max + 1 : distance(lower, c, max);
+    // A missing or extra word (`smtpd_client_connection_limit` for `..._count_limit`) is one
+    // token edit; only for names of three words or more, so two of them still have to agree.
+    const tokens = words.length >= 3 ? wordDistance(words, c.split('_')) : Infinity;
+    const d = Math.min(chars <= max ? chars : Infinity, tokens <= 1 ? tokens : Infinity);
+    if (d !== Infinity) scored.push({ n, d });
   }
   return scored.sort((a, b) => a.d - b.d || (a.n < b.n ? -1 : 1)).slice(0, limit).map((s) => s.n);
+}
+
+/**
+ * Edit distance over `_`-separated words: inserting or deleting a word costs 1; replacing
+ * one costs 0.5 when the two differ by one character (a typo), else 1.5 (keeping all the
+ * words written ranks above swapping one for another).
+ */
+function wordDistance(a: readonly string[], b: readonly string[]): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const sub = a[i - 1] === b[j - 1] ? 0 : distance(a[i - 1], b[j - 1], 1) <= 1 ? 0.5 : 1.5;
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + sub);
+    }
+    prev = cur;
+  }
+  return prev[b.length];
 }
 
 /** Levenshtein distance with an early exit above `max`. */

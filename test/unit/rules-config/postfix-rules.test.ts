@@ -55,6 +55,43 @@ test('postfix-unknown-parameter: in a templated instance only near-misses are re
   }
 });
 
+test('postfix-unknown-parameter: a NixOS instance with unevaluated interpolations is still checked; the rename fix targets the -o string', async () => {
+  const a = await scenario({
+    'configuration.nix': [
+      '{ config, lib, ... }:',
+      '{',
+      '  networking.hostName = "mx1";',
+      '  services.postfix = {',
+      '    enable = true;',
+      '    settings.main.myorigin = config.mail.domain;',
+      '    settings.main.my_own_setting = "x";',
+      '    settings.master.submission = {',
+      '      type = "inet";',
+      '      private = false;',
+      '      command = "smtpd";',
+      '      args = [ "-o" "smtpd_client_connection_limit=1000" "-o" "smtpd_proxy_filter=127.0.0.1:${toString config.mail.port}" ];',
+      '    };',
+      '  };',
+      '}',
+      '',
+    ].join('\n'),
+  });
+  try {
+    const f = a.of('postfix-unknown-parameter');
+    assert.deepEqual(f.map((x) => `${x.at.range.start.line + 1} ${x.message.split(':')[0]}`).sort(), [
+      '12 "smtpd_client_connection_limit" (-o on master.cf service submission) is not a Postfix parameter',
+      '7 "my_own_setting" is not a Postfix parameter',
+    ]);
+    const limit = f.find((x) => /connection_limit/.test(x.message))!;
+    assert.match(limit.message, /did you mean smtpd_client_connection_count_limit, smtpd_client_connection_rate_limit\?/);
+    const { changed, after } = await assertFixRoundTrip(a, limit, limit.fixes[0]);
+    assert.match(changed.get('configuration.nix')!, /"-o" "smtpd_client_connection_count_limit=1000"/);
+    after.dispose();
+  } finally {
+    a.dispose();
+  }
+});
+
 test('postfix-master-cf-syntax: a pasted main.cf is reported once; field errors each', async () => {
   const a = await scenario({
     'mx/master.cf': 'smtp inet n - n - - smtpd\nmyhostname = mx1.example.org\nmydomain = example.org\ninet_interfaces = all\nbroken inet n -\n',

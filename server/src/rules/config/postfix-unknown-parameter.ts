@@ -37,9 +37,9 @@ export const postfixUnknownParameter: Rule = {
     doc: {
       what: 'A parameter name set in main.cf, in a master.cf `-o` override or in the NixOS Postfix settings is not a Postfix parameter (checked against the catalog of Postfix 3.7, including the per-service parameters postconf derives from master.cf), and no other setting refers to it as `$name`.',
       why: 'Postfix ignores parameters it does not know (postconf only warns "unused parameter"), so a typo such as `smtpd_tls_securty_level` silently leaves the built-in default in force: TLS, restrictions or relay settings the administrator believes are active are not.',
-      fix: 'Correct the name. When a known parameter is close (edit distance), the quick fix renames it ("did you mean"). A parameter of your own that is used as `$name` in another setting is fine and not reported.',
+      fix: 'Correct the name. When a known parameter is close, the quick fix renames it ("did you mean"): a typo (character edit distance) or a missing or extra word (`smtpd_client_connection_limit` → `smtpd_client_connection_count_limit`). A parameter of your own that is used as `$name` in another setting is fine and not reported.',
       notFlagged:
-        'User-defined parameters referenced as `$name` or `${name}` elsewhere in main.cf or master.cf (e.g. `mua_client_restrictions` used in `-o smtpd_client_restrictions=$mua_client_restrictions`), names listed in `smtpd_restriction_classes`, per-service parameters of services defined in master.cf (`relay_destination_concurrency_limit`), legacy table parameters (`foo_server_host` for `ldap:foo`), names written by template placeholders, and NixOS options that the module maps to main.cf names. When some values of the instance are unknown (templates, Nix expressions), only names close to a known parameter are reported, since an unknown value could refer to the others.',
+        'User-defined parameters referenced as `$name` or `${name}` elsewhere in main.cf or master.cf (e.g. `mua_client_restrictions` used in `-o smtpd_client_restrictions=$mua_client_restrictions`), names listed in `smtpd_restriction_classes`, per-service parameters of services defined in master.cf (`relay_destination_concurrency_limit`), legacy table parameters (`foo_server_host` for `ldap:foo`), names written by template placeholders, and NixOS options that the module maps to main.cf names. In a templated file (Jinja `{{ }}`/`{% %}`, `PH_*` placeholders) only names close to a known parameter are reported, since the rendered file may refer to the others. Unevaluated Nix interpolations do not count as references: the names around them are checked as usual.',
       example: {
         lang: 'postfix',
         bad: 'smtpd_tls_securty_level = may',
@@ -53,7 +53,10 @@ export const postfixUnknownParameter: Rule = {
       const services = servicesOf(instance);
       const user = userDefinedNames(instance);
       const prefixes = tablePrefixes(instance);
-      const uncertain = instance.templated || [...instance.main, ...instance.master.flatMap((e) => e.overrides)].some((p) => p.value === null);
+      // A template ({{ }}, PH_*) is not what Postfix reads: only near-misses are sure there. An
+      // unevaluated Nix interpolation is not: Postfix sees the literal text around it, and a
+      // Nix value expanding to a `$name` reference is not a realistic pattern.
+      const uncertain = instance.templated;
       const scopes: { params: readonly PostfixParam[]; service?: string }[] = [
         { params: instance.main },
         ...instance.master.map((e) => ({ params: e.overrides, service: e.service })),
