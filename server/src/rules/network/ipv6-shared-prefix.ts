@@ -16,36 +16,51 @@ const ID = 'ipv6-shared-prefix';
 /** Neighbours probed on each side of the source: providers that share a /64 number customers sequentially. */
 const NEIGHBOURS = 4;
 
-/** Domains the repository speaks for: its hosts' domains and mail domains. */
-function repositoryDomains(model: InfraModel): string[] {
-  const out = new Set<string>();
-  for (const h of model.hosts) {
-    for (const d of h.mailDomains) out.add(d.domain);
-    for (const n of h.names) {
-      const dot = n.name.indexOf('.');
-      if (dot > 0 && n.name.indexOf('.', dot + 1) > 0) out.add(n.name.slice(dot + 1));
-    }
-  }
-  return [...out];
+interface Ours {
+  /** Domains the repository speaks for: its hosts' domains and mail domains. */
+  readonly domains: readonly string[];
+  /** Every configured host name. */
+  readonly names: ReadonlySet<string>;
 }
 
-function isOurs(name: string, model: InfraModel, domains: readonly string[]): boolean {
+const oursByModel = new WeakMap<InfraModel, Ours>();
+
+/** Computed once per model: the rule asks for every Postfix source address. */
+function repository(model: InfraModel): Ours {
+  let ours = oursByModel.get(model);
+  if (ours) return ours;
+  const domains = new Set<string>();
+  const names = new Set<string>();
+  for (const h of model.hosts) {
+    for (const d of h.mailDomains) domains.add(d.domain);
+    for (const n of h.names) {
+      names.add(n.name);
+      const dot = n.name.indexOf('.');
+      if (dot > 0 && n.name.indexOf('.', dot + 1) > 0) domains.add(n.name.slice(dot + 1));
+    }
+  }
+  ours = { domains: [...domains], names };
+  oursByModel.set(model, ours);
+  return ours;
+}
+
+function isOurs(name: string, ours: Ours): boolean {
   const n = name.toLowerCase().replace(/\.$/, '');
-  if (model.hosts.some((h) => h.names.some((x) => x.name === n))) return true;
-  return domains.some((d) => n === d || n.endsWith('.' + d));
+  if (ours.names.has(n)) return true;
+  return ours.domains.some((d) => n === d || n.endsWith('.' + d));
 }
 
 /** PTR names of nearby addresses in the same /64 that belong to no host or domain of the repository. */
 async function foreignNeighbours(ip: Ip, model: InfraModel, look: Lookups): Promise<{ address: string; name: string; related?: RelatedInfo }[]> {
   const owners = addressOwners(model);
-  const domains = repositoryDomains(model);
+  const ours = repository(model);
   const out: { address: string; name: string; related?: RelatedInfo }[] = [];
   for (let d = -NEIGHBOURS; d <= NEIGHBOURS; d++) {
     const n = d === 0 ? undefined : offsetAddress(ip, d);
     if (!n || !sameNetwork(n, ip, 64) || owners.has(n.text)) continue;
     const rev = await look.reverse(n.text);
     if (rev.ptr.status !== 'records') continue;
-    const foreign = rev.names.find((name) => !isOurs(name, model, domains));
+    const foreign = rev.names.find((name) => !isOurs(name, ours));
     if (!foreign) continue;
     const rec = rev.ptr.records.find((r) => r.at);
     out.push({ address: n.text, name: foreign, related: rec?.at ? { at: rec.at, message: `PTR of ${n.text}: ${foreign}` } : undefined });

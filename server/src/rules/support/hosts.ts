@@ -86,9 +86,14 @@ export function addressOwners(model: InfraModel): Map<string, Host[]> {
   return map;
 }
 
-/** Every configured name of every host, lower case → hosts. */
-function nameOwners(model: InfraModel): Map<string, Host[]> {
-  const map = new Map<string, Host[]>();
+const nameOwnerMaps = new WeakMap<InfraModel, Map<string, Host[]>>();
+
+/** Every configured name of every host, lower case → hosts (once per model: asked per host). */
+export function nameOwners(model: InfraModel): Map<string, Host[]> {
+  let map = nameOwnerMaps.get(model);
+  if (map) return map;
+  map = new Map<string, Host[]>();
+  nameOwnerMaps.set(model, map);
   for (const h of model.hosts) {
     for (const n of h.names) {
       const list = map.get(n.name) ?? [];
