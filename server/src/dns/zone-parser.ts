@@ -233,7 +233,8 @@ function parseInto(
       if (state.origin === undefined) error("'@' used but no $ORIGIN is known", tok.start, tok.end);
       return state.origin;
     }
-    const name = decodeBytes(raw).toString('utf8');
+    // Names rarely hold escapes: skip the byte round trip for the common case.
+    const name = /[\\\uD800-\uDFFF]/.test(raw) ? decodeBytes(raw).toString('utf8') : raw;
     if (name.endsWith('.')) return normalizeName(name);
     if (state.origin === undefined) {
       error(`relative name '${raw}' but no $ORIGIN is known`, tok.start, tok.end);

@@ -153,11 +153,28 @@ export interface LoadZoneOptions {
   readonly origin?: string;
 }
 
+/**
+ * The last parse of each zone text: the DNS view and the zone-syntax analyzer both load every
+ * zone file of a run, and the editor re-analyses with unchanged zones. Only texts without
+ * `$INCLUDE` are kept (an included file can change on disk behind the same text).
+ */
+const parsedZones = new Map<string, { text: string; loaded: LoadedZoneFile }>();
+const PARSED_ZONES_LIMIT = 2000;
+
 /** Parses zone text (an editor buffer or file content); `$INCLUDE`s are read from disk. */
 export function loadZoneText(file: string, text: string, options: LoadZoneOptions = {}): LoadedZoneFile {
   const path = toSlash(resolve(file));
-  const parsed = parseZoneText(path, text, { origin: options.origin ?? originFromFileName(path), readInclude: includeReader });
-  return buildZones(path, parsed);
+  const origin = options.origin ?? originFromFileName(path);
+  const key = `${path}\0${origin}`;
+  const hit = parsedZones.get(key);
+  if (hit && hit.text === text) return hit.loaded;
+  const parsed = parseZoneText(path, text, { origin, readInclude: includeReader });
+  const loaded = buildZones(path, parsed);
+  if (parsed.files.length === 1) {
+    if (parsedZones.size >= PARSED_ZONES_LIMIT && !parsedZones.has(key)) parsedZones.delete(parsedZones.keys().next().value!);
+    parsedZones.set(key, { text, loaded });
+  } else parsedZones.delete(key);
+  return loaded;
 }
 
 /** Reads and parses a zone file. An unreadable file yields no zones and one error. */
