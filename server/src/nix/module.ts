@@ -51,7 +51,15 @@ export function evaluateModule(parsed: ParsedNix): ModuleEval {
 export function readsConfig(parsed: ParsedNix): boolean {
   const root = parsed.tree.rootNode.namedChildren.find((c) => c && c.type !== 'comment');
   if (!root || root.type !== 'function_expression') return false;
-  return /\bconfig\b/.test(parsed.file.text);
+  const text = parsed.file.text;
+  const uses = text.match(/\bconfig\b/g)?.length ?? 0;
+  if (uses === 0) return false;
+  // `{ config, lib, ... }:` only declares it: a module whose body never names `config` reads
+  // nothing of the host and is evaluated once for all hosts (most shared modules).
+  let declared = 0;
+  const formals = root.childForFieldName('formals');
+  if (formals) for (const f of formals.namedChildren) if (f?.type === 'formal' && f.childForFieldName('name')?.text === 'config') declared++;
+  return uses > declared;
 }
 
 export function evaluateModuleWith(parsed: ParsedNix, hooks: EvalHooks): ModuleEval {
