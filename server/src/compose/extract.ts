@@ -113,7 +113,16 @@ class FileReader {
 
 export function extractComposeFile(file: SourceFile, env: Env): ComposeFileFacts {
   // Offsets, not line/col: Locators turn them into LSP UTF-16 positions.
-  const doc = parseDocument(file.text, { merge: true, prettyErrors: false, uniqueKeys: true });
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(file.text, { merge: true, prettyErrors: false, uniqueKeys: true });
+  } catch (e) {
+    // The yaml parser recurses per nesting level: thousands of levels overflow the stack.
+    // Such a file is unreadable (compose itself refuses it), not an internal error.
+    if (!(e instanceof RangeError)) throw e;
+    const start = { line: 0, character: 0 };
+    return { file: file.path, usable: false, services: [], networks: [], syntaxErrors: [{ message: 'YAML nested too deeply to read', at: { file: file.path, range: { start, end: start } } }] };
+  }
   const r = new FileReader(file, doc, env);
   const syntaxErrors: SyntaxProblem[] = doc.errors.map((e) => ({
     message: syntaxMessage(e.message),

@@ -368,11 +368,22 @@ export class Evaluator {
       }
       if (last && expr.type === 'attrset_expression') {
         // A nested set merges with other bindings of the same prefix (`a = { x = 1; }; a.y = 2;`).
+        // Nested sets recurse here, not through eval(): the same depth limit applies, so
+        // hostile nesting ends as an unknown value instead of a stack overflow.
+        if (this.depth >= MAX_DEPTH) {
+          t.setValue(key, new Lazy(() => this.unknown('attribute sets nested too deep', expr)), this.span(node), bindingAt);
+          return;
+        }
         const sub = t.child(key, this.span(node), bindingAt);
         if (sub) {
           const set = bindingSetOf(expr);
           sub.at ??= this.span(expr);
-          if (set) this.addBindings(sub, set, scope, scope);
+          this.depth++;
+          try {
+            if (set) this.addBindings(sub, set, scope, scope);
+          } finally {
+            this.depth--;
+          }
           return;
         }
       }

@@ -1,0 +1,37 @@
+/**
+ * Inputs the fuzzers found, kept as regression tests. Each ran into an exception that the
+ * engine had to contain (and, before containment per file, cost every file of its format
+ * its facts).
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { SourceFile } from '../../server/src/core/source';
+import { analyze, INTERNAL_ERROR_RULE } from '../../server/src/engine/engine';
+import { analyzeOptionsFor, createDns, type WorkspaceConfig } from '../../server/src/engine/setup';
+
+const ROOT = '/fuzz-regression';
+
+async function findingsOf(files: SourceFile[]) {
+  const config: WorkspaceConfig = { root: ROOT, dns: 'off', resolvers: [], rules: new Map() };
+  const dns = await createDns(config, files.filter((f) => f.kind === 'zone'));
+  return (await analyze(files, analyzeOptionsFor(config, dns.view))).findings;
+}
+
+describe('fuzz regressions', () => {
+  it('Nix: attribute sets nested 3000 deep evaluate to unknown, no stack overflow (nix/evaluate.ts)', async () => {
+    const text = `{ networking.hostName = "mail"; x = ${'{ a = '.repeat(3000)}1${'; }'.repeat(3000)}; }\n`;
+    const findings = await findingsOf([{ path: `${ROOT}/configuration.nix`, kind: 'nix', text }]);
+    assert.deepEqual(findings.filter((f) => f.rule === INTERNAL_ERROR_RULE), []);
+  });
+
+  it('compose: YAML nested 3000 deep is a syntax error, not an internal error (compose/extract.ts)', async () => {
+    const text = `services:\n  a:\n    ports:\n${'- '.repeat(3000)}1\n      - "25:25"\n`;
+    const findings = await findingsOf([
+      { path: `${ROOT}/compose.yaml`, kind: 'compose', text },
+      { path: `${ROOT}/other/compose.yaml`, kind: 'compose', text: 'services:\n  b:\n    image: x\n    ports: ["25:25"]\n' },
+    ]);
+    assert.deepEqual(findings.filter((f) => f.rule === INTERNAL_ERROR_RULE), []);
+    const syntax = findings.filter((f) => f.at.file === `${ROOT}/compose.yaml`);
+    assert.ok(syntax.some((f) => /nested too deeply/.test(f.message)), JSON.stringify(syntax.map((f) => f.message)));
+  });
+});
