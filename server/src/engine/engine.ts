@@ -59,11 +59,51 @@ export async function buildModel(files: readonly SourceFile[], options: Pick<Ana
     try {
       results.push(await analyzer.analyze(mine, options.root));
     } catch (e) {
+      const contained = await isolateFailure(analyzer, mine, options);
+      if (contained) {
+        results.push(contained.result);
+        failures.push(...contained.failures);
+        continue;
+      }
       options.log?.(`analyzer ${analyzer.name} failed on ${mine.length} files: ${errorText(e)}`);
       failures.push(internalError({ file: mine[0].path, range: FILE_START }, `the ${analyzer.name} analyzer`, e));
     }
   }
   return { model: assembleModel(options.root, results), failures };
+}
+
+/**
+ * An analyzer failed on a set of files: find the files it fails on alone and analyse the rest
+ * with those emptied (they still exist, so imports of them are not "missing"). One internal
+ * error per failing file, at that file. Undefined when no single file explains the failure.
+ */
+async function isolateFailure(
+  analyzer: FormatAnalyzer,
+  files: readonly SourceFile[],
+  options: Pick<AnalyzeOptions, 'root' | 'log'>,
+): Promise<{ result: FormatResult; failures: Finding[] } | undefined> {
+  if (files.length < 2) return undefined;
+  const failing = new Map<SourceFile, unknown>();
+  for (const f of files) {
+    try {
+      await analyzer.analyze([f], options.root);
+    } catch (e) {
+      failing.set(f, e);
+    }
+  }
+  if (!failing.size) return undefined;
+  let result: FormatResult;
+  try {
+    result = await analyzer.analyze(files.map((f) => (failing.has(f) ? { ...f, text: '' } : f)), options.root);
+  } catch {
+    return undefined;
+  }
+  const failures: Finding[] = [];
+  for (const [f, e] of failing) {
+    options.log?.(`analyzer ${analyzer.name} failed on ${f.path}: ${errorText(e)}`);
+    failures.push(internalError({ file: f.path, range: FILE_START }, `the ${analyzer.name} analyzer`, e));
+  }
+  return { result, failures };
 }
 
 function suppressedLines(model: InfraModel): Map<string, Map<number, Set<string>>> {
