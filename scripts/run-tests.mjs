@@ -21,7 +21,7 @@ function collect(dir) {
   }
   return out;
 }
-let files = ['unit', 'cli', 'corpus', 'lsp', 'e2e'].flatMap((layer) => collect(join(root, 'out/test', layer)));
+let files = ['unit', 'cli', 'corpus', 'lsp', 'fuzz', 'security', 'e2e'].flatMap((layer) => collect(join(root, 'out/test', layer)));
 if (only.length) files = files.filter((f) => only.some((o) => f.includes(o)));
 files.sort();
 const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-reporter=spec', ...files], {
