@@ -62,9 +62,13 @@ function response(q: dnsPacket.DecodedPacket, extra: Partial<dnsPacket.Packet> &
     questions: q.questions,
     answers: [],
   };
+  // dns-packet encodes the rcode only as the low bits of `flags`.
   const { rcode, ...rest } = extra;
-  return { ...base, ...rest, ...(rcode ? { rcode } : {}) } as dnsPacket.Packet;
+  const merged = { ...base, ...rest };
+  return { ...merged, flags: (merged.flags ?? 0) | (rcode ? RCODES[rcode] : 0) };
 }
+
+const RCODES: Record<string, number> = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 };
 
 type Reply = { kind: 'send'; bytes: Buffer; delayMs?: number } | { kind: 'none' } | { kind: 'close' };
 
@@ -107,8 +111,9 @@ function behave(mode: BadMode, q: dnsPacket.DecodedPacket, tcp: boolean, slowMs:
       };
     case 'huge': {
       const answers: dnsPacket.Answer[] = [];
-      for (let i = 0; i < 2000; i++) answers.push({ type: 'A', name: question.name, ttl: 300, data: `10.${(i >> 8) & 255}.${i & 255}.1` });
-      // Over UDP the packet exceeds what the client advertised: send it truncated, the full one over TCP.
+      for (let i = 0; i < 1500; i++) answers.push({ type: 'A', name: question.name, ttl: 300, data: `10.${(i >> 8) & 255}.${i & 255}.1` });
+      // 1500 records (dns-packet does not compress names: this stays under 64 KiB). Over UDP
+      // the packet exceeds what the client advertised: send it truncated, the full one over TCP.
       return tcp ? { kind: 'send', bytes: enc(response(q, { answers })) } : { kind: 'send', bytes: enc(response(q, { flags: dnsPacket.TRUNCATED_RESPONSE })) };
     }
     case 'cname-loop': {
