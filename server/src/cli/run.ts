@@ -55,9 +55,12 @@ async function dns(argv: string[]): Promise<number> {
   }
   const opts = parseSnapshot(argv.slice(1));
   if (opts === 'help') return out(SNAPSHOT_HELP), 0;
-  const { text, answers } = await snapshotText(opts, !!process.stderr.isTTY);
+  const { text, answers, unknown } = await snapshotText(opts, !!process.stderr.isTTY);
   writeFileSync(opts.out, text);
   process.stderr.write(`infra-review: wrote ${answers} answers to ${opts.out}\n`);
+  // Offline or with --dns off a refresh cannot re-resolve: say so rather than silently
+  // replacing good answers with "unknown".
+  if (unknown) process.stderr.write(`infra-review: warning: ${unknown} questions could not be answered (listed at the top of ${opts.out}); their names stay unknown\n`);
   return 0;
 }
 
