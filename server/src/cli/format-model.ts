@@ -42,7 +42,8 @@ export function modelToJson(model: InfraModel, cwd: string): unknown {
         name: h.name,
         entry: rel(h.entry),
         files: h.files.map(rel),
-        names: h.names.map((n) => n.name),
+        // A name set by several options (hostName, myhostname) is one name; nameSources lists each.
+        names: [...new Set(h.names.map((n) => n.name))],
         nameSources: h.names.map((n) => ({ name: n.name, source: n.source, ...loc(n.at) })),
         addresses: h.network.addresses.map((a) => ({
           address: a.address,
