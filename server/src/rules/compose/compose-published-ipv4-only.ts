@@ -80,7 +80,8 @@ export const composePublishedIpv4Only: Rule = {
               const edits = ctx.edits.setComposeValue(project, ['services', service.name, 'ports'], [item]);
               if (edits?.length) fixes.push({ title: `Also publish on ${named.name}'s IPv6 address: ${item}`, preferred: true, edits });
             }
-            if (netFix) fixes.push(netFix);
+            // No network fix here: IPv6 on the network publishes nothing on the host's IPv6
+            // address, so this finding would stay (the all-addresses case below offers it).
             out.push({
               at: port.at,
               message: `${named.name} has AAAA (${named.aaaa.map((r) => r.data).join(', ')}), but service ${service.name} publishes SMTP port ${port.containerPort} only on IPv4 (${port.hostIp}): IPv6 senders are refused`,
