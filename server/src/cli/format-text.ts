@@ -16,10 +16,11 @@ function where(file: string, line: number, character: number, cwd: string): stri
   return `${relativePath(file, cwd)}:${line + 1}:${character + 1}`;
 }
 
-export function formatText(findings: readonly Finding[], options: { cwd: string; color: boolean; fileCount: number }): string {
+/** `quiet`: print errors only; the summary still counts every finding, so nothing is hidden silently. */
+export function formatText(findings: readonly Finding[], options: { cwd: string; color: boolean; fileCount: number; quiet?: boolean }): string {
   const paint = (code: string, s: string) => (options.color ? `${code}${s}${RESET}` : s);
   const lines: string[] = [];
-  for (const f of findings) {
+  for (const f of options.quiet ? findings.filter((x) => x.severity === 'error') : findings) {
     const pos = where(f.at.file, f.at.range.start.line, f.at.range.start.character, options.cwd);
     lines.push(`${paint(BOLD, pos)}: ${paint(COLORS[f.severity], f.severity)} ${paint(DIM, f.rule)} ${terminalSafe(f.message)}`);
     for (const r of f.related) {
@@ -27,7 +28,7 @@ export function formatText(findings: readonly Finding[], options: { cwd: string;
     }
     for (const fix of f.fixes) lines.push(`    ${paint(DIM, `fix${fix.preferred ? ' (preferred)' : ''}:`)} ${terminalSafe(fix.title)}`);
   }
-  lines.push(summaryLine(findings, options.fileCount));
+  lines.push(summaryLine(findings, options.fileCount) + (options.quiet && findings.some((f) => f.severity !== 'error') ? ' (only errors shown)' : ''));
   return lines.join('\n') + '\n';
 }
 

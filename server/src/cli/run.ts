@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { severityRank } from '../core/finding';
 import { InputError } from '../engine/collect';
 import { analyze } from '../engine/engine';
+import { Progress } from '../engine/progress';
 import { openWorkspace } from '../engine/setup';
 import { findingsToJson } from './format-json';
 import { modelToJson } from './format-model';
@@ -19,18 +20,20 @@ function out(s: string): void {
 async function check(argv: string[]): Promise<number> {
   const opts = parseCheck(argv, !!process.stdout.isTTY);
   if (opts === 'help') return out(CHECK_HELP), 0;
-  const ws = await openWorkspace(opts, { progress: !!process.stderr.isTTY });
+  const progress = Progress.forStream(process.stderr);
+  const ws = await openWorkspace(opts, { progress });
   try {
     const { findings } = await analyze(ws.files, ws.analyzeOptions);
+    progress.done();
     const cwd = process.cwd();
-    const shown = opts.quiet ? findings.filter((f) => f.severity === 'error') : findings;
     if (opts.format === 'json') out(JSON.stringify(findingsToJson(findings, cwd), null, 2) + '\n');
     else if (opts.format === 'sarif') out(JSON.stringify(formatSarif(findings, cwd), null, 2) + '\n');
-    else out(formatText(shown, { cwd, color: opts.color, fileCount: ws.files.length }));
+    else out(formatText(findings, { cwd, color: opts.color, fileCount: ws.files.length, quiet: opts.quiet }));
     if (opts.failOn === 'never') return 0;
     const threshold = severityRank(opts.failOn);
     return findings.some((f) => severityRank(f.severity) >= threshold) ? 1 : 0;
   } finally {
+    progress.done();
     await ws.close();
   }
 }
@@ -38,7 +41,7 @@ async function check(argv: string[]): Promise<number> {
 async function model(argv: string[]): Promise<number> {
   const opts = parseModel(argv);
   if (opts === 'help') return out(MODEL_HELP), 0;
-  const ws = await openWorkspace(opts, { progress: false });
+  const ws = await openWorkspace(opts, {});
   try {
     const { model } = await analyze(ws.files, { ...ws.analyzeOptions, rules: [] });
     out(JSON.stringify(modelToJson(model, process.cwd()), null, 2) + '\n');
@@ -55,7 +58,8 @@ async function dns(argv: string[]): Promise<number> {
   }
   const opts = parseSnapshot(argv.slice(1));
   if (opts === 'help') return out(SNAPSHOT_HELP), 0;
-  const { text, answers, unknown } = await snapshotText(opts, !!process.stderr.isTTY);
+  const progress = Progress.forStream(process.stderr);
+  const { text, answers, unknown } = await snapshotText(opts, progress).finally(() => progress.done());
   writeFileSync(opts.out, text);
   process.stderr.write(`infra-review: wrote ${answers} answers to ${opts.out}\n`);
   // Offline or with --dns off a refresh cannot re-resolve: say so rather than silently

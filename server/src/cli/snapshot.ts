@@ -11,6 +11,7 @@ import { writeSnapshot as zoneText } from '../dns';
 import type { DnsAnswer } from '../dns/types';
 import { toSlash } from '../engine/collect';
 import { analyze } from '../engine/engine';
+import type { Progress } from '../engine/progress';
 import { openWorkspace } from '../engine/setup';
 import type { SnapshotOptions } from './options';
 
@@ -21,7 +22,7 @@ export function snapshotDate(env: NodeJS.ProcessEnv = process.env): Date {
   return new Date();
 }
 
-export async function snapshotText(opts: SnapshotOptions, progress: boolean): Promise<{ text: string; answers: number; unknown: number }> {
+export async function snapshotText(opts: SnapshotOptions, progress?: Progress): Promise<{ text: string; answers: number; unknown: number }> {
   const answers = new Map<string, DnsAnswer>();
   const outPath = toSlash(resolve(opts.out));
   // With --dns live a snapshot records what DNS says now: it starts from an empty cache, so

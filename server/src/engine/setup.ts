@@ -15,6 +15,7 @@ import type { AnalyzeOptions, SeverityOverride } from './engine';
 import { createEditKit } from '../edits/kit-impl';
 import { FORMAT_ANALYZERS } from './formats';
 import { openDnsView } from './dns-setup';
+import { Progress } from './progress';
 
 export interface WorkspaceConfig {
   readonly root: string;
@@ -76,7 +77,7 @@ export interface OpenedWorkspace {
 /** CLI: collect the files under the paths (plus --zone files), open DNS, ready to analyse. */
 export async function openWorkspace(
   opts: { paths: string[]; zones: string[]; excludeZone?: string; dns: DnsMode; resolvers: string[]; rules: Map<string, SeverityOverride>; cacheDir?: string; timeoutMs?: number; maxFileBytes?: number },
-  ui: { progress: boolean; onAnswer?: (a: DnsAnswer) => void },
+  ui: { progress?: Progress | boolean; onAnswer?: (a: DnsAnswer) => void },
 ): Promise<OpenedWorkspace> {
   const collected = collectFiles(opts.paths, { maxFileBytes: opts.maxFileBytes });
   for (const s of collected.skipped) process.stderr.write(`infra-review: skipped ${s.path}: ${s.reason}\n`);
@@ -90,14 +91,21 @@ export async function openWorkspace(
     files.push(...extra.map((f) => ({ ...f, kind: 'zone' as const })));
     zonePaths.add(abs);
   }
-  if (ui.progress) process.stderr.write(`infra-review: ${files.length} files\n`);
+  // true: progress on stderr when it is a terminal (see progress.ts).
+  const progress = ui.progress === true ? Progress.forStream(process.stderr) : ui.progress || undefined;
+  progress?.filesFound(files.length);
   const root = toSlash(resolve(opts.paths.length === 1 && classifyFile(opts.paths[0]) === undefined ? opts.paths[0] : '.'));
   const config: WorkspaceConfig = { root, dns: opts.dns, resolvers: opts.resolvers, rules: opts.rules, cacheDir: opts.cacheDir, timeoutMs: opts.timeoutMs };
-  const log = (m: string) => process.stderr.write(`infra-review: ${m}\n`);
-  const dns = await createDns(config, files.filter((f) => zonePaths.has(f.path)), { onAnswer: ui.onAnswer, log });
+  const log = (m: string) => {
+    progress?.done(); // a message must not land on the progress line
+    process.stderr.write(`infra-review: ${m}\n`);
+  };
+  const onAnswer = progress?.enabled ? (a: DnsAnswer) => (ui.onAnswer?.(a), progress.dnsAnswer(a.name)) : ui.onAnswer;
+  const dns = await createDns(config, files.filter((f) => zonePaths.has(f.path)), { onAnswer, log });
+  const analyzeOptions = analyzeOptionsFor(config, dns.view, log);
   return {
     files,
-    analyzeOptions: analyzeOptionsFor(config, dns.view, log),
+    analyzeOptions: progress ? { ...analyzeOptions, analyzers: progress.wrap(analyzeOptions.analyzers) } : analyzeOptions,
     dns: dns.view,
     close: () => dns.close(),
   };
