@@ -132,7 +132,8 @@ describe('infra-review CLI', () => {
       assert.ok(validate(log), JSON.stringify(validate.errors?.slice(0, 3)));
       const fromSarif = log.runs[0].results.map((r) => {
         const p = r.locations[0].physicalLocation;
-        return `${p.artifactLocation.uri}:${p.region.startLine - 1}:${p.region.startColumn - 1} ${r.ruleId} ${r.message.text}`;
+        // SARIF escapes literal brackets (and a backslash before one) in plain text (§3.11.6).
+        return `${p.artifactLocation.uri}:${p.region.startLine - 1}:${p.region.startColumn - 1} ${r.ruleId} ${r.message.text.replace(/\\([[\]\\])/g, '$1')}`;
       });
       const fromJson = (JSON.parse(json.stdout) as { findings: JsonFinding[] }).findings.map((f) => `${f.file}:${f.range.start.line}:${f.range.start.character} ${f.rule} ${f.message}`);
       assert.deepEqual(fromSarif, fromJson);

@@ -13,6 +13,14 @@ const DOCS = 'https://example.invalid/infra-review/docs/rules.md';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
+/**
+ * SARIF plain-text messages turn `[text](target)` into links (§3.11.6): literal brackets from
+ * files or DNS must be escaped, and a backslash before one too, so no quoted text becomes a link.
+ */
+export function sarifText(s: string): string {
+  return s.replace(/\\(?=[[\]])/g, '\\\\').replace(/[[\]]/g, (c) => `\\${c}`);
+}
+
 function region(r: Range) {
   return { startLine: r.start.line + 1, startColumn: r.start.character + 1, endLine: r.end.line + 1, endColumn: r.end.character + 1 };
 }
@@ -40,7 +48,7 @@ export function formatSarif(findings: readonly Finding[], cwd: string): unknown 
   const location = (file: string, range: Range, message?: string, id?: number) => ({
     ...(id !== undefined ? { id } : {}),
     physicalLocation: { artifactLocation: { uri: relativePath(file, cwd), uriBaseId: '%SRCROOT%' }, region: region(range) },
-    ...(message ? { message: { text: message } } : {}),
+    ...(message ? { message: { text: sarifText(message) } } : {}),
   });
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -53,13 +61,13 @@ export function formatSarif(findings: readonly Finding[], cwd: string): unknown 
           ruleId: f.rule,
           ...(index.has(f.rule) ? { ruleIndex: index.get(f.rule) } : {}),
           level: LEVEL[f.severity],
-          message: { text: f.message },
+          message: { text: sarifText(f.message) },
           locations: [location(f.at.file, f.at.range)],
           ...(f.related.length ? { relatedLocations: f.related.map((r, i) => location(r.at.file, r.at.range, r.message, i)) } : {}),
           ...(f.fixes.length
             ? {
                 fixes: f.fixes.map((x) => ({
-                  description: { text: x.title },
+                  description: { text: sarifText(x.title) },
                   artifactChanges: groupByFile(x.edits).map(([file, edits]) => ({
                     artifactLocation: { uri: relativePath(file, cwd), uriBaseId: '%SRCROOT%' },
                     replacements: edits.map((e) => ({ deletedRegion: region(e.range), insertedContent: { text: e.newText } })),

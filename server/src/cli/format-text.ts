@@ -13,7 +13,8 @@ export function terminalSafe(s: string): string {
 }
 
 function where(file: string, line: number, character: number, cwd: string): string {
-  return `${relativePath(file, cwd)}:${line + 1}:${character + 1}`;
+  // File names are untrusted too (a name can hold a terminal escape).
+  return `${terminalSafe(relativePath(file, cwd))}:${line + 1}:${character + 1}`;
 }
 
 /** `quiet`: print errors only; the summary still counts every finding, so nothing is hidden silently. */

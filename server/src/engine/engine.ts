@@ -12,6 +12,7 @@ import type { EditKit } from '../edits/kit';
 import { assembleModel } from '../model/assemble';
 import type { InfraModel } from '../model/types';
 import type { Rule } from '../rules/types';
+import { neutralize } from '../core/safe-text';
 import type { FormatAnalyzer, FormatResult } from './analyzers';
 
 export type SeverityOverride = Severity | 'off';
@@ -41,7 +42,7 @@ function internalError(at: Location, what: string, e: unknown): Finding {
   return {
     rule: INTERNAL_ERROR_RULE,
     severity: 'error',
-    message: `infra-review internal error in ${what}: ${e instanceof Error ? e.message : String(e)}. Other findings are still reported; please report this.`,
+    message: neutralize(`infra-review internal error in ${what}: ${e instanceof Error ? e.message : String(e)}. Other findings are still reported; please report this.`),
     at,
     related: [],
     fixes: [],
@@ -156,7 +157,15 @@ export async function runRules(model: InfraModel, files: ReadonlyMap<string, Sou
         // An override replaces the rule's default; a rule's own lowered severity (info for a
         // partial mitigation) is kept unless the user overrides the rule explicitly.
         const severity: Severity = override ?? r.severity ?? rule.meta.defaultSeverity;
-        findings.push({ rule: rule.meta.id, severity, message: r.message, at: r.at, related: r.related ?? [], fixes: r.fixes ?? [] });
+        // Messages quote files and DNS records: neutralised once here for every output.
+        findings.push({
+          rule: rule.meta.id,
+          severity,
+          message: neutralize(r.message),
+          at: r.at,
+          related: (r.related ?? []).map((x) => ({ ...x, message: neutralize(x.message) })),
+          fixes: (r.fixes ?? []).map((x) => ({ ...x, title: neutralize(x.title) })),
+        });
       }
     }),
   );
