@@ -47,6 +47,12 @@ export interface InterfaceDecl {
   readonly at: Location;
   /** systemd.network `matchConfig.Name`, when the network is keyed by another name. */
   readonly matchName?: string;
+  /**
+   * systemd.network: the attribute name under `systemd.network.networks` (`"10-wan"`), which
+   * `name` is not when the network matches an interface by `matchConfig.Name`. Fixes that
+   * add to the network's lists write under this key.
+   */
+  readonly key?: string;
   /** DHCP/RA/SLAAC facts for this interface; `unknown` when not evaluable. */
   readonly dhcp?: Val<'yes' | 'no' | 'ipv4' | 'ipv6'>;
   readonly acceptRA?: Val<boolean>;

@@ -175,6 +175,7 @@ class NetworkBuilder {
         name: iface ?? key,
         source: 'systemd.network',
         at: this.loc.of(bindingAt),
+        key,
         ...(matchName ? { matchName } : {}),
         ...(dhcp ? { dhcp } : {}),
         ...(acceptRA ? { acceptRA } : {}),

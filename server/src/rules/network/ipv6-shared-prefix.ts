@@ -90,7 +90,12 @@ async function checkSource(
     ...(slice !== undefined ? [`the host was given a /${slice}, a slice of ${net}`] : []),
     ...(neighbours.length ? [`${neighbours.map((n) => `${n.address} is ${n.name}`).join(', ')}, which belong${neighbours.length === 1 ? 's' : ''} to no host or domain of this repository`] : []),
   ];
-  const others = all.filter((a) => !sameNetwork(a.ip, ip, 64) && sliceOf(a) === undefined);
+  // Only addresses whose own /64 DNS shows unshared: the fix title says so.
+  const others: HostAddress[] = [];
+  for (const a of all) {
+    if (sameNetwork(a.ip, ip, 64) || sliceOf(a) !== undefined) continue;
+    if ((await foreignNeighbours(a.ip, ctx.model, look)).length === 0) others.push(a);
+  }
   return {
     at,
     message: `Postfix on host ${host.name} sends over IPv6 from ${ip.text}, in ${net}, which is evidently shared: ${evidence.join('; ')}. Blocklists such as Spamhaus list IPv6 per /64, so other users' listings block this host's mail`,

@@ -53,7 +53,9 @@ export function claimV6Edits(
   const iface = primaryInterface(host);
   if (!iface) return undefined;
   if (iface.source === 'systemd.network' && iface.decl) {
-    const net = iface.decl.name;
+    // The unit's attribute name, not the interface it matches: writing under the interface
+    // name would create a second, unmatched network unit.
+    const net = iface.decl.key ?? iface.decl.name;
     const claim = kit.appendNixList(host, ['systemd', 'network', 'networks', net, 'address'], [JSON.stringify(`${address}/${prefixLength}`)], fileOf(iface.decl.at.file, host));
     const gw = withGateway ? kit.appendNixList(host, ['systemd', 'network', 'networks', net, 'gateway'], [JSON.stringify(GATEWAY6_PLACEHOLDER)], fileOf(iface.decl.at.file, host)) : [];
     const edits = withGateway ? combine(claim, gw) : combine(claim);
