@@ -38,13 +38,18 @@ describe('.pre-commit-hooks.yaml', () => {
     assert.match(h.entry, /^infra-review check \. --dns off\b/);
   });
 
+  test('docs/ci.md shows the hook as it is', () => {
+    const doc = readFileSync(join(REPO_ROOT, 'docs/ci.md'), 'utf8');
+    for (const k of ['entry', 'language', 'pass_filenames', 'files'] as const) assert.ok(doc.includes(`  ${k}: ${String(hooks[0][k])}\n`), `docs/ci.md: ${k}`);
+  });
+
   test('files: runs when a reviewed file changes, not otherwise', () => {
     // Python's re.search and JavaScript agree on this pattern (no look-behind, no flags).
     const re = new RegExp(hooks[0].files);
-    for (const f of ['hosts/mail/configuration.nix', 'flake.nix', 'main.cf', 'etc/postfix/master.cf', 'compose.yaml', 'stacks/notify/docker-compose.prod.yml', 'compose.override.yaml', 'dns/acme.example.zone', 'dns/snapshot.zone', 'dns/db.acme.example', 'stacks/notify/.env']) {
+    for (const f of ['hosts/mail/configuration.nix', 'flake.nix', 'main.cf', 'etc/postfix/master.cf', 'compose.yaml', 'stacks/notify/docker-compose.prod.yml', 'compose.override.yaml', 'dns/acme.example.zone', 'dns/snapshot.zone', 'dns/db.acme.example', 'stacks/notify/.env', 'postfix/main.cf.j2', 'postfix/mynetworks.cidr']) {
       assert.ok(re.test(f), `should run for ${f}`);
     }
-    for (const f of ['README.md', 'domain.cf', 'main.cf.orig', 'composer.json', 'nix/notes.txt', 'zone.md', 'x.environment']) {
+    for (const f of ['README.md', 'domain.cf', 'main.cf.orig', 'composer.json', 'composer.yaml', 'recompose.yml', 'nix/notes.txt', 'zone.md', 'x.environment']) {
       assert.ok(!re.test(f), `should not run for ${f}`);
     }
   });
