@@ -5,6 +5,7 @@
 import type { Finding, Severity } from '../core/finding';
 import type { Range } from '../core/text';
 import { ALL_RULES } from '../rules/registry';
+import type { RuleMeta } from '../rules/types';
 import { INTERNAL_ERROR_RULE } from '../engine/engine';
 import { VERSION } from './help';
 import { relativePath } from './paths';
@@ -21,6 +22,17 @@ export function sarifText(s: string): string {
   return s.replace(/\\(?=[[\]])/g, '\\\\').replace(/[[\]]/g, (c) => `\\${c}`);
 }
 
+/** Code-scanning UIs show `help` beside each alert: the rule's documentation, as in docs/rules.md. */
+function ruleHelp(meta: RuleMeta): { text: string; markdown: string } {
+  const d = meta.doc;
+  const sections: [string, string][] = [['Why it matters', d.why], ['How to fix it', d.fix], ['What it does not flag', d.notFlagged]];
+  const example = d.example ? `\n\n### Example\n\n\`\`\`${d.example.lang}\n${d.example.bad.trimEnd()}\n\`\`\`\n\nFixed:\n\n\`\`\`${d.example.lang}\n${d.example.fixed.trimEnd()}\n\`\`\`` : '';
+  return {
+    text: [d.what, ...sections.map(([h, t]) => `${h}: ${t}`), `See docs/rules.md#${meta.docs}.`].join('\n\n'),
+    markdown: [d.what, ...sections.map(([h, t]) => `### ${h}\n\n${t}`)].join('\n\n') + example + `\n\n[docs/rules.md#${meta.docs}](${DOCS}#${meta.docs})`,
+  };
+}
+
 function region(r: Range) {
   return { startLine: r.start.line + 1, startColumn: r.start.character + 1, endLine: r.end.line + 1, endColumn: r.end.character + 1 };
 }
@@ -31,9 +43,9 @@ export function formatSarif(findings: readonly Finding[], cwd: string): unknown 
       id: r.meta.id,
       name: r.meta.id,
       shortDescription: { text: r.meta.title },
-      fullDescription: { text: r.meta.title },
+      fullDescription: { text: r.meta.doc.what },
       helpUri: `${DOCS}#${r.meta.docs}`,
-      help: { text: `${r.meta.title}. See docs/rules.md#${r.meta.docs}.` },
+      help: ruleHelp(r.meta),
       defaultConfiguration: { level: LEVEL[r.meta.defaultSeverity] },
     })),
     {
