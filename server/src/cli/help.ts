@@ -51,9 +51,11 @@ Options:
   --format text|json|sarif output format (default text); json and sarif are stable contracts
   --fail-on error|warning|info|never
                            exit 1 when a finding at or above this severity exists (default error)
-  -q, --quiet              text format: print errors only
+  -q, --quiet              text format: print errors only (the summary counts all)
   --color, --no-color      force or disable colours (default: on a terminal, unless NO_COLOR)
 ${COMMON_HELP}
+
+Progress goes to stderr when it is a terminal. Docs: docs/configuration.md, docs/ci.md.
 
 Exit status: 0 no finding at or above --fail-on; 1 there is one; 2 bad usage or unreadable input.
 `;
@@ -70,8 +72,10 @@ ${COMMON_HELP}
 export const SNAPSHOT_HELP = `Usage: infra-review dns snapshot [PATH ...] --out FILE [options]
 
 Resolves every name and address the analysis needs and writes the answers as a zone file
-that 'check --zone FILE' (or a *.zone file in the repository) reads back, so CI can run
-offline with --dns off. Refresh it when DNS or the hosts change.
+that 'check' reads back (a *.zone file under the analysed paths, or --zone FILE), so CI can
+run offline with --dns off. Refresh it when DNS or the hosts change: the output file is
+never read as DNS data, so a refresh asks again (--dns live: the resolvers, not the cache;
+--dns cache: the cache). The header date is $SOURCE_DATE_EPOCH when set, else now.
 
 Options:
   -o, --out FILE           where to write the zone file (required)
