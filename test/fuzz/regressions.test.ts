@@ -34,4 +34,21 @@ describe('fuzz regressions', () => {
     const syntax = findings.filter((f) => f.at.file === `${ROOT}/compose.yaml`);
     assert.ok(syntax.some((f) => /nested too deeply/.test(f.message)), JSON.stringify(syntax.map((f) => f.message)));
   });
+
+  for (const [name, body] of [
+    ['a 50 000-part attribute path (tree-sitter parses it in minutes)', `{ config, ... }:\n{\n  imports =\n${'x.'.repeat(50_000)}x\n;\n}\n`],
+    ['25 000 interpolations after the expression (a tree too deep to walk)', `{ config, ... }:\n{\n  networking.hostName = "m";\n}\n${'${a}'.repeat(25_000)}\n`],
+  ] as const) {
+    it(`Nix: ${name} is skipped with a notice in bounded time; other files still analysed (nix/parse.ts)`, { timeout: 60_000 }, async () => {
+      const t0 = performance.now();
+      const findings = await findingsOf([
+        { path: `${ROOT}/hostile.nix`, kind: 'nix', text: body },
+        { path: `${ROOT}/hosts/mail.nix`, kind: 'nix', text: '{ networking.hostName = "mail";\n  x = ;\n}\n' },
+      ]);
+      assert.ok(performance.now() - t0 < 30_000, `${Math.round(performance.now() - t0)} ms`);
+      assert.deepEqual(findings.filter((f) => f.rule === INTERNAL_ERROR_RULE), []);
+      assert.ok(findings.some((f) => f.at.file === `${ROOT}/hostile.nix` && /not analysed/.test(f.message)), JSON.stringify(findings.map((f) => f.message)));
+      assert.ok(findings.some((f) => f.at.file === `${ROOT}/hosts/mail.nix` && f.rule === 'nix-syntax'), 'the other file is still analysed');
+    });
+  }
 });

@@ -11,7 +11,20 @@ import { createNixParser } from './grammar';
 export interface ParsedNix {
   readonly file: SourceFile;
   readonly tree: Tree;
+  /**
+   * Why the file was not parsed (hostile input: tree-sitter ran over its time budget, or the
+   * tree nests deeper than the walkers recurse). `tree` is then an empty tree: no facts.
+   */
+  readonly unparsed?: string;
 }
+
+/**
+ * Real configuration parses in milliseconds; pathological text (a 50 000-part attribute path)
+ * takes minutes, superlinearly. The budget grows with size so large real files still parse.
+ */
+const parseBudgetMs = (text: string) => 2000 + text.length / 100;
+/** Configuration nests a few dozen levels; recursive walks over the tree must stay far from the stack limit. */
+const MAX_TREE_DEPTH = 1000;
 
 let shared: Parser | undefined;
 let sharedLoading: Promise<Parser> | undefined;
@@ -23,7 +36,7 @@ export async function initNixParser(): Promise<Parser> {
   return sharedLoading;
 }
 
-const cache = new Map<string, { text: string; tree: Tree }>();
+const cache = new Map<string, { text: string; tree: Tree; unparsed?: string }>();
 const CACHE_LIMIT = 5000;
 
 /**
@@ -38,17 +51,49 @@ export async function parseNix(file: SourceFile, previous?: { tree: Tree; edit: 
 export function parseNixSync(file: SourceFile, previous?: { tree: Tree; edit: Edit }): ParsedNix {
   if (!shared) throw new Error('parseNixSync before initNixParser()');
   const hit = cache.get(file.path);
-  if (hit && hit.text === file.text) return { file, tree: hit.tree };
+  if (hit && hit.text === file.text) return { file, tree: hit.tree, ...(hit.unparsed ? { unparsed: hit.unparsed } : {}) };
   let old: Tree | undefined;
   if (previous) {
     old = previous.tree.copy();
     old.edit(previous.edit);
   }
-  const tree = shared.parse(file.text, old ?? null);
+  const budget = Math.round(parseBudgetMs(file.text));
+  const deadline = performance.now() + budget;
+  // Returning true cancels the parse (the typings say void; the runtime reads the result).
+  const progressCallback = (() => performance.now() > deadline) as unknown as (state: unknown) => void;
+  let tree = shared.parse(file.text, old ?? null, { progressCallback });
+  let unparsed: string | undefined;
+  if (!tree) {
+    shared.reset();
+    unparsed = `not analysed: parsing took longer than ${budget} ms`;
+  } else if (treeDepthExceeds(tree, MAX_TREE_DEPTH)) {
+    unparsed = `not analysed: expressions nested more than ${MAX_TREE_DEPTH} levels deep`;
+  }
+  if (unparsed) tree = shared.parse('');
   if (!tree) throw new Error(`tree-sitter returned no tree for ${file.path}`);
   if (cache.size >= CACHE_LIMIT && !cache.has(file.path)) cache.delete(cache.keys().next().value!);
-  cache.set(file.path, { text: file.text, tree });
-  return { file, tree };
+  cache.set(file.path, { text: file.text, tree, ...(unparsed ? { unparsed } : {}) });
+  return { file, tree, ...(unparsed ? { unparsed } : {}) };
+}
+
+/** Iterative (a cursor, no recursion): the point is to find trees too deep to recurse over. */
+function treeDepthExceeds(tree: Tree, limit: number): boolean {
+  const cursor = tree.walk();
+  let depth = 0;
+  try {
+    for (;;) {
+      if (cursor.gotoFirstChild()) {
+        if (++depth > limit) return true;
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) return false;
+        depth--;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
 }
 
 /** Forgets a file (closed, deleted). */
@@ -74,6 +119,7 @@ export function isTrailingCommaGap(node: Node): boolean {
 const MAX_ERRORS = 50;
 
 export function syntaxErrors(parsed: ParsedNix): SyntaxProblem[] {
+  if (parsed.unparsed) return [{ message: parsed.unparsed, at: { file: parsed.file.path, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } } }];
   const root = parsed.tree.rootNode;
   if (!root.hasError) return [];
   const locate = locatorFor(parsed.file);
