@@ -3,7 +3,7 @@
 // with a watchdog for hangs. Same harness as the in-test suite (test/fuzz/harness.ts), as
 // many seeds as asked. Needs a build (`npx tsc -b`).
 //
-//   node scripts/fuzz.mjs --count 100000 [--seed 1] [--time-limit 15000] [--hang 120000] [--out report.json]
+//   node scripts/fuzz.mjs --count 100000 [--seed 1] [--jobs 1] [--time-limit 15000] [--hang 120000] [--out report.json]
 //
 // Prints progress and a summary; exits 1 when any input failed (exception, internal error,
 // over the time limit, lost facts of the undamaged part, or a hang).
@@ -37,13 +37,14 @@ if (!isMainThread) {
   const timeLimit = Number(opt('time-limit', '15000'));
   const hangMs = Number(opt('hang', '120000'));
   const out = opt('out', undefined);
+  const jobs = Math.max(1, Number(opt('jobs', '1')));
   const end = first + count;
 
   const stats = { inputs: 0, failures: [], maxMs: 0, maxSeed: 0, totalMs: 0, byKind: {}, byOp: {}, slow: 0 };
   const started = Date.now();
-  let next = first;
 
-  const runFrom = (from) =>
+  // Each job a contiguous slice of the seeds, in its own worker (restarted after a hang).
+  const runFrom = (from, end) =>
     new Promise((resolve) => {
       const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { from, to: end, timeLimit } });
       let current;
@@ -86,11 +87,19 @@ if (!isMainThread) {
       });
     });
 
-  while (next < end) next = await runFrom(next);
+  const slice = Math.ceil(count / jobs);
+  await Promise.all(
+    Array.from({ length: jobs }, async (_, j) => {
+      const to = Math.min(end, first + (j + 1) * slice);
+      let next = first + j * slice;
+      while (next < to) next = await runFrom(next, to);
+    }),
+  );
 
   const summary = {
     inputs: stats.inputs,
     seeds: `${first}..${end - 1}`,
+    jobs,
     failures: stats.failures.length,
     hangs: stats.failures.filter((f) => f.problem.startsWith('hang')).length,
     timeLimitMs: timeLimit,
