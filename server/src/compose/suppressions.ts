@@ -1,7 +1,7 @@
 /**
- * `# infra-review: ignore RULE-ID[, RULE-ID]` comments in YAML and .env files. A comment
- * silences the listed rules on its own line and on the next line (the usual place: just
- * above the offending item, or at the end of it).
+ * `# infra-review: ignore RULE-ID[, RULE-ID]` comments in YAML and .env files. A comment on a
+ * line of its own silences the listed rules on that line and the next (just above the
+ * offending item); at the end of an item it silences that line only, not the next item.
  */
 const IGNORE = /#\s*infra-review:\s*ignore\s+([A-Za-z0-9_-]+(?:\s*,\s*[A-Za-z0-9_-]+)*)/;
 
@@ -12,9 +12,10 @@ export function hashCommentSuppressions(text: string): { rule: string; line: num
     if (!lineText.includes('infra-review')) return;
     const m = IGNORE.exec(lineText);
     if (!m) return;
+    const trailing = lineText.slice(0, m.index).trim() !== '';
     for (const rule of m[1].split(',').map((r) => r.trim()).filter(Boolean)) {
       out.push({ rule, line });
-      if (line + 1 < lines.length) out.push({ rule, line: line + 1 });
+      if (!trailing && line + 1 < lines.length) out.push({ rule, line: line + 1 });
     }
   });
   return out;

@@ -151,7 +151,10 @@ function errorMessage(node: Node, text: string): string {
 
 const SUPPRESS = /infra-review:\s*ignore\s+([A-Za-z0-9_-]+(?:\s*,\s*[A-Za-z0-9_-]+)*)/;
 
-/** `# infra-review: ignore RULE[, RULE]` covers its own line and the next one. */
+/**
+ * `# infra-review: ignore RULE[, RULE]` on a line of its own covers that line and the next one;
+ * at the end of a line of code it covers that line only (the next line is another binding).
+ */
 export function suppressions(parsed: ParsedNix): { rule: string; line: number }[] {
   const out: { rule: string; line: number }[] = [];
   if (!parsed.file.text.includes('infra-review')) return out;
@@ -160,9 +163,12 @@ export function suppressions(parsed: ParsedNix): { rule: string; line: number }[
     if (!c) continue;
     const m = SUPPRESS.exec(c.text);
     if (!m) continue;
-    const line = lines.position(c.startIndex).line;
+    const at = lines.position(c.startIndex);
+    const line = at.line;
+    const trailing = lines.lineText(line).slice(0, at.character).trim() !== '';
     for (const rule of m[1].split(',').map((r) => r.trim())) {
-      out.push({ rule, line }, { rule, line: line + 1 });
+      out.push({ rule, line });
+      if (!trailing) out.push({ rule, line: line + 1 });
     }
   }
   return out;
