@@ -3,6 +3,7 @@ import { analyzeCompose } from '../compose';
 import { analyzeNix } from '../nix';
 import { postfixAnalyzer } from '../postfix/analyzer';
 import { loadZoneText } from '../dns';
+import type { LoadedZoneFile } from '../dns/zones';
 import type { FileSummary } from '../model/types';
 import type { FormatAnalyzer } from './analyzers';
 
@@ -35,13 +36,20 @@ const zones: FormatAnalyzer = {
       if (!s) summaries.set(file, (s = { file, kind: 'zone', syntaxErrors: [], suppressions: [] }));
       return s;
     };
-    for (const f of files) {
+    const loaded = files.map((f) => loadZoneText(f.path, f.text));
+    // Parses are memoised per text: the same parses give the same summary objects, which
+    // incremental analysis takes as "unchanged".
+    if (lastZones && lastZones.loaded.length === loaded.length && lastZones.loaded.every((l, i) => l === loaded[i])) return { summaries: lastZones.summaries };
+    files.forEach((f, i) => {
       summaryOf(f.path);
       // Errors of $INCLUDEd files belong to those files.
-      for (const e of loadZoneText(f.path, f.text).errors) if (e.severity === 'error') summaryOf(e.at.file).syntaxErrors.push({ message: e.message, at: e.at });
-    }
-    return { summaries: [...summaries.values()] };
+      for (const e of loaded[i].errors) if (e.severity === 'error') summaryOf(e.at.file).syntaxErrors.push({ message: e.message, at: e.at });
+    });
+    lastZones = { loaded, summaries: [...summaries.values()] };
+    return { summaries: lastZones.summaries };
   },
 };
+
+let lastZones: { loaded: readonly LoadedZoneFile[]; summaries: FileSummary[] } | undefined;
 
 export const FORMAT_ANALYZERS: readonly FormatAnalyzer[] = [nix, postfixAnalyzer, compose, zones];

@@ -62,6 +62,8 @@ function standaloneHost(instance: PostfixInstance, id: string): Host {
   };
 }
 
+const standalone = new WeakMap<PostfixInstance, { id: string; instance: PostfixInstance; host: Host }>();
+
 export function assembleModel(root: string, results: readonly FormatResult[]): InfraModel {
   const hosts: Host[] = [];
   const postfix: PostfixInstance[] = [];
@@ -76,8 +78,11 @@ export function assembleModel(root: string, results: readonly FormatResult[]): I
       else {
         const rel = relative(root, instance.id).replace(/\\/g, '/');
         const id = `postfix:${rel === '' ? '.' : rel}`;
-        postfix.push({ ...instance, host: id });
-        hosts.push(standaloneHost(instance, id));
+        // The same instance object gives the same host objects (incremental analysis compares them).
+        let made = standalone.get(instance);
+        if (!made || made.id !== id) standalone.set(instance, (made = { id, instance: { ...instance, host: id }, host: standaloneHost(instance, id) }));
+        postfix.push(made.instance);
+        hosts.push(made.host);
       }
     }
   }

@@ -17,6 +17,7 @@ import { initNixParser, parseNixSync, summarize } from './parse';
 import { extractPostfix } from './postfix-options';
 import { locateInString } from './strings';
 import type { Span } from './values';
+import type { Tree } from 'web-tree-sitter';
 import { evaluateModule } from './module';
 import { HostConfig as HostConfigClass } from './host-config';
 
@@ -39,7 +40,7 @@ export async function analyzeNix(files: readonly SourceFile[], options: { root: 
     const p = parseNixSync(f);
     parsed.set(f.path, p);
     sources.set(f.path, f);
-    summaries.push(summarize(p));
+    summaries.push(summaryOf(p));
   }
   const ws = new Workspace(parsed);
   const root = options.root.replace(/\\/g, '/').replace(/\/$/, '');
@@ -49,14 +50,27 @@ export async function analyzeNix(files: readonly SourceFile[], options: { root: 
   const inHost = new Set<string>();
 
   const build = (id: string, name: string | undefined, entry: string, graph: ImportGraph, nameAt?: Span) => {
-    const loc = new Locations(sources, startOf(entry));
-    const cfg = ws.hostConfig(graph.modules);
     const files = [...new Set([entry, ...graph.modules.map((m) => m.file)])];
     files.forEach((f) => inHost.add(f));
-    const host = assembleHost(id, name, entry, files, cfg, loc, graph, nameAt);
-    const instance = postfixInstance(host.id, cfg, loc);
-    hosts.push(instance ? { ...host, postfix: instance.id } : host);
+    const key = hostKey(root, id, name, entry, graph, nameAt);
+    const trees = files.map((f) => parsed.get(f)?.tree);
+    const memo = builtHosts.get(id);
+    if (memo && memo.key === key && memo.trees.length === trees.length && memo.trees.every((t, i) => t === trees[i])) {
+      // Same files with the same trees, same imports: the same facts (and the same objects,
+      // so that an incremental analysis sees this host as unchanged).
+      hosts.push(memo.host);
+      if (memo.instance) postfix.push(memo.instance);
+      return;
+    }
+    const loc = new Locations(sources, startOf(entry));
+    const cfg = ws.hostConfig(graph.modules);
+    const assembled = assembleHost(id, name, entry, files, cfg, loc, graph, nameAt);
+    const instance = postfixInstance(assembled.id, cfg, loc);
+    const host = instance ? { ...assembled, postfix: instance.id } : assembled;
+    hosts.push(host);
     if (instance) postfix.push(instance);
+    if (builtHosts.size >= BUILT_HOSTS_LIMIT && !builtHosts.has(id)) builtHosts.delete(builtHosts.keys().next().value!);
+    builtHosts.set(id, { key, trees, host, instance });
   };
 
   // 1. Flake hosts.
@@ -125,6 +139,28 @@ export async function analyzeNix(files: readonly SourceFile[], options: { root: 
     if (instance) postfix.push(instance);
   }
   return { hosts, postfix, summaries };
+}
+
+/**
+ * Hosts built before, by id: reused while every file of the host has the same tree and the
+ * import graph is the same (the editor re-analyses after each keystroke; only hosts that
+ * contain the edited file are evaluated again).
+ */
+const builtHosts = new Map<string, { key: string; trees: (Tree | undefined)[]; host: Host; instance: PostfixInstance | undefined }>();
+const BUILT_HOSTS_LIMIT = 20000;
+
+function hostKey(root: string, id: string, name: string | undefined, entry: string, graph: ImportGraph, nameAt: Span | undefined): string {
+  const modules = graph.modules.map((m) => (m.inline ? `${m.file}#${m.inline.at.start}-${m.inline.at.end}` : m.file)).join('\n');
+  const missing = graph.missing.map((m) => `${m.from}@${m.ref.at.file}:${m.ref.at.start}:${m.reason}`).join('\n');
+  return `${root}\0${id}\0${name ?? ''}\0${entry}\0${nameAt ? `${nameAt.file}:${nameAt.start}-${nameAt.end}` : ''}\0${modules}\0${missing}`;
+}
+
+const summaryMemo = new WeakMap<Tree, FileSummary>();
+
+function summaryOf(p: ParsedNix): FileSummary {
+  let s = summaryMemo.get(p.tree);
+  if (!s) summaryMemo.set(p.tree, (s = summarize(p)));
+  return s;
 }
 
 function startOf(file: string): Location {

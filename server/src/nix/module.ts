@@ -102,7 +102,9 @@ export function evaluateModuleWith(parsed: ParsedNix, hooks: EvalHooks): ModuleE
       }
       return options;
     },
-    imports: () => (imports ??= listImports(top.force(), parsed)),
+    // A file that never says `import`/`imports` has none: skip evaluating it just to look
+    // (the editor asks again after each keystroke; large service modules rarely import).
+    imports: () => (imports ??= /\bimports?\b/.test(parsed.file.text) ? listImports(top.force(), parsed) : []),
   };
 }
 

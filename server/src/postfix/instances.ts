@@ -30,16 +30,11 @@ export function analyzePostfixFilesDetailed(files: readonly SourceFile[]): { res
   const main = new Map<string, MainCf>();
   const master = new Map<string, MasterCf>();
   for (const f of files) {
-    if (f.kind === 'postfix-main') {
-      const parsed = parseMainCf(f.text, locatorFor(f));
-      main.set(f.path, parsed);
-      summaries.push({ file: f.path, kind: f.kind, syntaxErrors: parsed.problems, suppressions: postfixSuppressions(f.text) });
-    } else if (f.kind === 'postfix-master') {
-      master.set(f.path, parseMasterCf(f.text, locatorFor(f)));
-      summaries.push({ file: f.path, kind: f.kind, syntaxErrors: [], suppressions: postfixSuppressions(f.text) });
-    } else if (f.kind === 'postfix-table') {
-      summaries.push({ file: f.path, kind: f.kind, syntaxErrors: [], suppressions: postfixSuppressions(f.text) });
-    }
+    const memo = parsedFile(f);
+    if (!memo) continue;
+    if (memo.main) main.set(f.path, memo.main);
+    if (memo.master) master.set(f.path, memo.master);
+    summaries.push(memo.summary);
   }
   const byPath = new Map(files.map((f) => [f.path, f]));
   const instances: PostfixInstance[] = [];
@@ -47,13 +42,59 @@ export function analyzePostfixFilesDetailed(files: readonly SourceFile[]): { res
   for (const mainPath of [...main.keys()].sort()) {
     const masterPath = masterBeside(mainPath, master);
     if (masterPath) pairedMasters.add(masterPath);
-    instances.push(instance(byPath.get(mainPath) as SourceFile, main.get(mainPath), masterPath ? byPath.get(masterPath) : undefined, masterPath ? master.get(masterPath) : undefined));
+    instances.push(instanceOf(byPath.get(mainPath) as SourceFile, main.get(mainPath), masterPath ? byPath.get(masterPath) : undefined, masterPath ? master.get(masterPath) : undefined));
   }
   for (const masterPath of [...master.keys()].sort()) {
     if (pairedMasters.has(masterPath)) continue;
-    instances.push(instance(undefined, undefined, byPath.get(masterPath), master.get(masterPath)));
+    instances.push(instanceOf(undefined, undefined, byPath.get(masterPath), master.get(masterPath)));
   }
   return { result: { instances, summaries }, parsed: { main, master } };
+}
+
+interface ParsedFile {
+  readonly kind: SourceFile['kind'];
+  readonly text: string;
+  readonly main?: MainCf;
+  readonly master?: MasterCf;
+  readonly summary: FileSummary;
+}
+
+/**
+ * The last parse of each file, by path: the editor re-analyses after every keystroke, and an
+ * unchanged file keeps its parse and its instance object (incremental analysis compares them).
+ */
+const parsedFiles = new Map<string, ParsedFile>();
+const builtInstances = new Map<string, { main?: MainCf; master?: MasterCf; mainText?: string; masterText?: string; instance: PostfixInstance }>();
+const MEMO_LIMIT = 5000;
+
+function remember<K, V>(map: Map<K, V>, key: K, value: V): V {
+  if (map.size >= MEMO_LIMIT && !map.has(key)) map.delete(map.keys().next().value as K);
+  map.set(key, value);
+  return value;
+}
+
+function parsedFile(f: SourceFile): ParsedFile | undefined {
+  const hit = parsedFiles.get(f.path);
+  if (hit && hit.kind === f.kind && hit.text === f.text) return hit;
+  let out: ParsedFile;
+  if (f.kind === 'postfix-main') {
+    const parsed = parseMainCf(f.text, locatorFor(f));
+    out = { kind: f.kind, text: f.text, main: parsed, summary: { file: f.path, kind: f.kind, syntaxErrors: parsed.problems, suppressions: postfixSuppressions(f.text) } };
+  } else if (f.kind === 'postfix-master') {
+    const parsed = parseMasterCf(f.text, locatorFor(f));
+    out = { kind: f.kind, text: f.text, master: parsed, summary: { file: f.path, kind: f.kind, syntaxErrors: [], suppressions: postfixSuppressions(f.text) } };
+  } else if (f.kind === 'postfix-table') {
+    out = { kind: f.kind, text: f.text, summary: { file: f.path, kind: f.kind, syntaxErrors: [], suppressions: postfixSuppressions(f.text) } };
+  } else return undefined;
+  return remember(parsedFiles, f.path, out);
+}
+
+function instanceOf(mainFile: SourceFile | undefined, mainCf: MainCf | undefined, masterFile: SourceFile | undefined, masterCf: MasterCf | undefined): PostfixInstance {
+  const key = `${mainFile?.path ?? ''}\0${masterFile?.path ?? ''}`;
+  const hit = builtInstances.get(key);
+  if (hit && hit.main === mainCf && hit.master === masterCf && hit.mainText === mainFile?.text && hit.masterText === masterFile?.text) return hit.instance;
+  const made = instance(mainFile, mainCf, masterFile, masterCf);
+  return remember(builtInstances, key, { main: mainCf, master: masterCf, mainText: mainFile?.text, masterText: masterFile?.text, instance: made }).instance;
 }
 
 function split(path: string): { dir: string; suffix: string } {
