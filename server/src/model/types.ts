@@ -283,4 +283,15 @@ export interface InfraModel {
   readonly hosts: readonly Host[];
   readonly postfix: readonly PostfixInstance[];
   readonly compose: readonly ComposeProject[];
+  /**
+   * Set when this model is a slice of the workspace (incremental analysis runs the rules on
+   * the hosts an edit can affect): questions about other hosts ("does another host claim this
+   * name or address?") are answered from the whole model. See `wholeModel`.
+   */
+  readonly whole?: InfraModel;
+}
+
+/** The workspace's whole model: the model itself, or the one it is a slice of. */
+export function wholeModel(model: InfraModel): InfraModel {
+  return model.whole ?? model;
 }

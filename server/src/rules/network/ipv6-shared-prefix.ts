@@ -5,6 +5,7 @@
 import type { RelatedInfo } from '../../core/finding';
 import type { Location } from '../../core/text';
 import type { Host, InfraModel, PostfixInstance } from '../../model/types';
+import { wholeModel } from '../../model/types';
 import type { RawFinding, Rule, RuleContext } from '../types';
 import { lookups, type Lookups } from '../support/dns';
 import { fix } from '../support/fixes';
@@ -26,7 +27,8 @@ interface Ours {
 const oursByModel = new WeakMap<InfraModel, Ours>();
 
 /** Computed once per model: the rule asks for every Postfix source address. */
-function repository(model: InfraModel): Ours {
+function repository(slice: InfraModel): Ours {
+  const model = wholeModel(slice);
   let ours = oursByModel.get(model);
   if (ours) return ours;
   const domains = new Set<string>();

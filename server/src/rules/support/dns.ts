@@ -5,11 +5,14 @@
 import type { Location } from '../../core/text';
 import type { DnsAnswer, DnsRecord, DnsView, ReverseResult, RRType, SpfResult } from '../../dns/types';
 import type { InfraModel } from '../../model/types';
+import { wholeModel } from '../../model/types';
 
 type Memo = Map<string, Promise<unknown>>;
 const memos = new WeakMap<InfraModel, WeakMap<DnsView, Memo>>();
 
-function memoOf(model: InfraModel, dns: DnsView): Memo {
+function memoOf(slice: InfraModel, dns: DnsView): Memo {
+  // Slices of one analysis share its memo.
+  const model = wholeModel(slice);
   let byView = memos.get(model);
   if (!byView) memos.set(model, (byView = new WeakMap()));
   let memo = byView.get(dns);

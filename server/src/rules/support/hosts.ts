@@ -13,6 +13,7 @@
 import type { Location } from '../../core/text';
 import type { DnsAnswer, DnsRecord } from '../../dns/types';
 import type { AddressClaim, Host, InfraModel } from '../../model/types';
+import { wholeModel } from '../../model/types';
 import { recordsOf, type Lookups } from './dns';
 import { isGlobalV6, isSlaacForm, parseAddress, sameNetwork, type Ip } from './ip';
 
@@ -37,12 +38,20 @@ function fromClaim(c: AddressClaim): HostAddress | undefined {
   return ip ? { ip, prefixLength: c.prefixLength, interface: c.interface, claim: c, at: c.at } : undefined;
 }
 
+const configured = new WeakMap<Host, HostAddress[]>();
+
 /** Addresses the host's network configuration claims (not Postfix settings, not DNS). */
 export function configuredAddresses(host: Host): HostAddress[] {
-  return host.network.addresses
-    .filter((c) => c.source === 'networking.interfaces' || c.source === 'systemd.network')
-    .map(fromClaim)
-    .filter((a): a is HostAddress => !!a);
+  // Parsed once per host: every rule and every cross-host index asks.
+  let list = configured.get(host);
+  if (!list) {
+    list = host.network.addresses
+      .filter((c) => c.source === 'networking.interfaces' || c.source === 'systemd.network')
+      .map(fromClaim)
+      .filter((a): a is HostAddress => !!a);
+    configured.set(host, list);
+  }
+  return [...list];
 }
 
 export function isInferredHost(host: Host): boolean {
@@ -71,7 +80,8 @@ export async function hostAddresses(host: Host, look: Lookups): Promise<HostAddr
 const owners = new WeakMap<InfraModel, Map<string, Host[]>>();
 
 /** Hosts of the repository that configure each address (canonical text). */
-export function addressOwners(model: InfraModel): Map<string, Host[]> {
+export function addressOwners(slice: InfraModel): Map<string, Host[]> {
+  const model = wholeModel(slice);
   let map = owners.get(model);
   if (map) return map;
   map = new Map();
@@ -89,7 +99,8 @@ export function addressOwners(model: InfraModel): Map<string, Host[]> {
 const nameOwnerMaps = new WeakMap<InfraModel, Map<string, Host[]>>();
 
 /** Every configured name of every host, lower case → hosts (once per model: asked per host). */
-export function nameOwners(model: InfraModel): Map<string, Host[]> {
+export function nameOwners(slice: InfraModel): Map<string, Host[]> {
+  const model = wholeModel(slice);
   let map = nameOwnerMaps.get(model);
   if (map) return map;
   map = new Map<string, Host[]>();

@@ -1,0 +1,261 @@
+/**
+ * Incremental analysis for the editor: the same findings as `analyze()`, but after an edit only
+ * the parts of the workspace the edit can affect are analysed again.
+ *
+ * - Per-file facts are cached by content in the format modules (Nix trees and summaries,
+ *   Postfix and compose parses), and a host whose files all have the same trees keeps its
+ *   Host object (nix/index.ts). So `buildModel` costs discovery plus the changed hosts.
+ * - The rules run per unit: one host (with its Postfix instances), one compose project, one
+ *   file's syntax summary. A unit whose input objects are the very objects of the previous
+ *   run keeps its findings; the others run again, on a slice of the model whose `whole`
+ *   answers cross-host questions (name and address owners).
+ * - Everything runs again when the inputs shared by all units change: the DNS view (the
+ *   caller's `dnsKey`), the rules or their severities, or the cross-host facts (some host's
+ *   names, addresses or mail domains — another host's findings may depend on them).
+ * Suppressions are applied to the merged findings, so a suppression comment in any file
+ * takes effect without re-running units.
+ */
+import type { Finding, Severity } from '../core/finding';
+import type { SourceFile } from '../core/source';
+import type { Location } from '../core/text';
+import type { ComposeProject, FileSummary, Host, InfraModel, PostfixInstance } from '../model/types';
+import type { Rule } from '../rules/types';
+import { buildModel, compareFindings, INTERNAL_ERROR_RULE, type Analysis, type AnalyzeOptions } from './engine';
+
+export interface IncrementalStats {
+  /** Every unit ran (first analysis, or a shared input changed). */
+  readonly full: boolean;
+  readonly why: string;
+  readonly units: number;
+  readonly unitsRun: number;
+  readonly hosts: number;
+  readonly hostsRun: number;
+  readonly modelMs: number;
+  readonly rulesMs: number;
+}
+
+export interface IncrementalAnalysis extends Analysis {
+  readonly stats: IncrementalStats;
+}
+
+interface Unit {
+  readonly key: string;
+  /** The objects the unit's findings are computed from; identity decides "unchanged". */
+  readonly inputs: readonly object[];
+  readonly anchor: string;
+  readonly slice: (whole: InfraModel) => InfraModel;
+  readonly isHost: boolean;
+}
+
+interface UnitResult {
+  readonly inputs: readonly object[];
+  /** Findings before suppressions (those are applied on the merged list). */
+  readonly findings: readonly Finding[];
+}
+
+const FILE_START = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+/** Units analysed at once: rules await DNS, so units overlap their look-ups. */
+const UNIT_CONCURRENCY = 32;
+
+function slice(whole: InfraModel, part: Partial<Pick<InfraModel, 'files' | 'hosts' | 'postfix' | 'compose'>>): InfraModel {
+  return { root: whole.root, files: part.files ?? [], hosts: part.hosts ?? [], postfix: part.postfix ?? [], compose: part.compose ?? [], whole };
+}
+
+function unitsOf(model: InfraModel): Unit[] {
+  const byHost = new Map<string, PostfixInstance[]>();
+  for (const p of model.postfix) {
+    if (!p.host) continue;
+    const list = byHost.get(p.host) ?? [];
+    list.push(p);
+    byHost.set(p.host, list);
+  }
+  const units: Unit[] = [];
+  const seen = new Set<string>();
+  const add = (u: Unit) => {
+    // Keys are unique in practice; a duplicate id still gets its own unit.
+    let key = u.key;
+    for (let i = 2; seen.has(key); i++) key = `${u.key}#${i}`;
+    seen.add(key);
+    units.push(key === u.key ? u : { ...u, key });
+  };
+  for (const h of model.hosts) {
+    const instances = byHost.get(h.id) ?? [];
+    add({ key: `host\0${h.id}`, inputs: [h, ...instances], anchor: h.entry, isHost: true, slice: (w) => slice(w, { hosts: [h], postfix: instances }) });
+  }
+  // Instances whose host is not in the model (the assembler gives every instance one; kept safe).
+  const hostIds = new Set(model.hosts.map((h) => h.id));
+  for (const p of model.postfix) {
+    if (p.host && hostIds.has(p.host)) continue;
+    add({ key: `postfix\0${p.id}`, inputs: [p], anchor: p.definedAt.file, isHost: false, slice: (w) => slice(w, { postfix: [p] }) });
+  }
+  for (const c of model.compose) add({ key: `compose\0${c.file}\0${c.id}`, inputs: [c], anchor: c.file, isHost: false, slice: (w) => slice(w, { compose: [c as ComposeProject] }) });
+  for (const f of model.files) add({ key: `file\0${f.file}`, inputs: [f], anchor: f.file, isHost: false, slice: (w) => slice(w, { files: [f as FileSummary] }) });
+  return units;
+}
+
+const crossFacts = new WeakMap<Host, string>();
+
+/** What other hosts' rules may read of a host: its names, configured addresses, mail domains. */
+function crossKey(model: InfraModel): string {
+  const parts: string[] = [];
+  for (const h of model.hosts) {
+    let k = crossFacts.get(h);
+    if (k === undefined) {
+      k = JSON.stringify([h.id, h.names.map((n) => n.name), h.network.addresses.map((a) => [a.address, a.source]), h.mailDomains.map((d) => d.domain)]);
+      crossFacts.set(h, k);
+    }
+    parts.push(k);
+  }
+  return parts.join('\n');
+}
+
+function ruleKey(options: AnalyzeOptions): string {
+  return JSON.stringify([options.root, options.rules.map((r) => r.meta.id), [...(options.severity ?? new Map())]]);
+}
+
+function sameInputs(a: readonly object[], b: readonly object[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function internalError(at: Location, what: string, e: unknown): Finding {
+  return {
+    rule: INTERNAL_ERROR_RULE,
+    severity: 'error',
+    message: `infra-review internal error in ${what}: ${e instanceof Error ? e.message : String(e)}. Other findings are still reported; please report this.`,
+    at,
+    related: [],
+    fixes: [],
+  };
+}
+
+function suppressedLines(model: InfraModel): Map<string, Map<number, Set<string>>> {
+  const out = new Map<string, Map<number, Set<string>>>();
+  for (const f of model.files) {
+    if (!f.suppressions.length) continue;
+    const lines = new Map<number, Set<string>>();
+    for (const s of f.suppressions) {
+      const set = lines.get(s.line) ?? new Set<string>();
+      set.add(s.rule);
+      lines.set(s.line, set);
+    }
+    out.set(f.file, lines);
+  }
+  return out;
+}
+
+/** One unit through every rule, as `runRules` does for the whole model (without suppressions). */
+async function runUnit(unit: Unit, whole: InfraModel, edits: Awaited<ReturnType<AnalyzeOptions['editKit']>>, options: AnalyzeOptions, rules: readonly Rule[]): Promise<Finding[]> {
+  const model = unit.slice(whole);
+  const findings: Finding[] = [];
+  await Promise.all(
+    rules.map(async (rule) => {
+      const override = options.severity?.get(rule.meta.id);
+      let raw;
+      try {
+        raw = await rule.check({ model, dns: options.dns, edits });
+      } catch (e) {
+        options.log?.(`rule ${rule.meta.id} failed on ${unit.key.replace(/\0/g, ' ')}: ${e instanceof Error ? e.message : String(e)}`);
+        findings.push(internalError({ file: unit.anchor || whole.root, range: FILE_START }, `rule ${rule.meta.id}`, e));
+        return;
+      }
+      for (const r of raw) {
+        const severity: Severity = (override === 'off' ? undefined : override) ?? r.severity ?? rule.meta.defaultSeverity;
+        findings.push({ rule: rule.meta.id, severity, message: r.message, at: r.at, related: r.related ?? [], fixes: r.fixes ?? [] });
+      }
+    }),
+  );
+  return findings;
+}
+
+export class IncrementalEngine {
+  private results = new Map<string, UnitResult>();
+  private lastDnsKey: unknown = undefined;
+  private lastRuleKey = '';
+  private lastCrossKey = '';
+  private primed = false;
+
+  /** Forget everything: the next analysis runs every unit. */
+  reset(): void {
+    this.results.clear();
+    this.primed = false;
+  }
+
+  /**
+   * Analyses a snapshot of the workspace. `dnsKey` must change whenever DNS answers may have
+   * changed (new view, zones reloaded, live answers arrived): then every unit runs again.
+   */
+  async analyze(files: readonly SourceFile[], options: AnalyzeOptions, dnsKey: unknown): Promise<IncrementalAnalysis> {
+    const t0 = performance.now();
+    const { model, failures } = await buildModel(files, options);
+    const t1 = performance.now();
+    const units = unitsOf(model);
+    const rk = ruleKey(options);
+    const ck = crossKey(model);
+    const why = !this.primed ? 'first analysis' : dnsKey !== this.lastDnsKey ? 'DNS changed' : rk !== this.lastRuleKey ? 'rules or severities changed' : ck !== this.lastCrossKey ? "a host's names, addresses or mail domains changed" : '';
+    const full = why !== '';
+    const next = new Map<string, UnitResult>();
+    const toRun: Unit[] = [];
+    for (const u of units) {
+      const prev = this.results.get(u.key);
+      if (!full && prev && sameInputs(prev.inputs, u.inputs)) next.set(u.key, prev);
+      else toRun.push(u);
+    }
+    const rules = options.rules.filter((r) => options.severity?.get(r.meta.id) !== 'off');
+    if (toRun.length) {
+      const byPath = new Map(files.map((f) => [f.path, f] as const));
+      const edits = await options.editKit(byPath);
+      let i = 0;
+      const worker = async () => {
+        while (i < toRun.length) {
+          const u = toRun[i++];
+          next.set(u.key, { inputs: u.inputs, findings: await runUnit(u, model, edits, options, rules) });
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(UNIT_CONCURRENCY, toRun.length) }, worker));
+    }
+    this.results = next;
+    this.lastDnsKey = dnsKey;
+    this.lastRuleKey = rk;
+    this.lastCrossKey = ck;
+    this.primed = true;
+
+    const suppressed = suppressedLines(model);
+    const findings: Finding[] = [...failures];
+    for (const u of units) {
+      for (const f of next.get(u.key)!.findings) {
+        const rules = f.rule === INTERNAL_ERROR_RULE ? undefined : suppressed.get(f.at.file)?.get(f.at.range.start.line);
+        if (rules && (rules.has(f.rule) || rules.has('all'))) continue;
+        findings.push(f);
+      }
+    }
+    findings.sort(compareFindings);
+    const t2 = performance.now();
+    return {
+      model,
+      findings: dedupe(findings),
+      stats: {
+        full,
+        why: why || 'edit',
+        units: units.length,
+        unitsRun: toRun.length,
+        hosts: model.hosts.length,
+        hostsRun: toRun.filter((u) => u.isHost).length,
+        modelMs: t1 - t0,
+        rulesMs: t2 - t1,
+      },
+    };
+  }
+}
+
+/** As `analyze()`: one host seen from two files can give the same finding twice. */
+function dedupe(sorted: Finding[]): Finding[] {
+  const out: Finding[] = [];
+  let prevKey = '';
+  for (const f of sorted) {
+    const r = f.at.range;
+    const key = `${f.rule}\0${f.at.file}\0${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}\0${f.message}`;
+    if (key !== prevKey) out.push(f);
+    prevKey = key;
+  }
+  return out;
+}

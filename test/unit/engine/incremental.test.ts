@@ -1,0 +1,75 @@
+/**
+ * IncrementalEngine gives exactly the findings of analyze() on the same files, after edits of
+ * every kind of file, and re-runs only the units (hosts, projects, files) an edit can affect.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { SourceFile } from '../../../server/src/core/source';
+import { analyze } from '../../../server/src/engine/engine';
+import { IncrementalEngine } from '../../../server/src/engine/incremental';
+import { openWorkspace } from '../../../server/src/engine/setup';
+import { EXAMPLES } from '../../support/paths';
+
+async function workspace() {
+  return openWorkspace({ paths: [EXAMPLES], zones: [], dns: 'off', resolvers: [], rules: new Map() }, { progress: false });
+}
+
+function edited(files: SourceFile[], suffix: string, change: (text: string) => string): SourceFile[] {
+  let hit = false;
+  const out = files.map((f) => {
+    if (!f.path.endsWith(suffix)) return f;
+    hit = true;
+    return { ...f, text: change(f.text) };
+  });
+  assert.ok(hit, `no file ends with ${suffix}`);
+  return out;
+}
+
+test('incremental findings equal full findings after each edit; unaffected hosts are not re-run', async () => {
+  const ws = await workspace();
+  const engine = new IncrementalEngine();
+  let files = ws.files;
+  const first = await engine.analyze(files, ws.analyzeOptions, 'dns');
+  assert.deepEqual(first.findings, (await analyze(files, ws.analyzeOptions)).findings);
+  assert.equal(first.stats.full, true);
+
+  const again = await engine.analyze(files, ws.analyzeOptions, 'dns');
+  assert.equal(again.stats.unitsRun, 0, 'nothing changed, nothing runs');
+  assert.deepEqual(again.findings, first.findings);
+
+  const steps: [string, (t: string) => string, (s: { hostsRun: number; hosts: number; full: boolean }) => void][] = [
+    // A module of the mail host only: the web host is not re-run.
+    ['modules/postfix.nix', (t) => t.replace('smtpd_tls_security_level = "may";', 'smtpd_tls_security_level = "encrypt";'), (s) => assert.equal(s.hostsRun, 1)],
+    // Bracketing the IPv6 network clears a finding.
+    ['modules/postfix.nix', (t) => t.replace('"::1/128"', '"[::1]/128"'), (s) => assert.ok(s.hostsRun <= 1)],
+    // A syntax error: only that file's units and its host.
+    ['hosts/web/configuration.nix', (t) => t.replace('services.nginx.enable = true;', 'services.nginx.enable = true'), (s) => assert.ok(s.hostsRun <= 1)],
+    ['hosts/web/configuration.nix', (t) => t.replace('services.nginx.enable = true\n', 'services.nginx.enable = true;\n'), () => undefined],
+    // A host name changes what other hosts may claim: everything runs again.
+    ['hosts/web/configuration.nix', (t) => t.replace('networking.hostName = "web";', 'networking.hostName = "www";'), (s) => assert.equal(s.full, true)],
+    ['legacy-relay/main.cf', (t) => t + 'smtp_bind_address6 = 2001:db8:25::99\n', () => undefined],
+    ['stacks/notify/compose.yaml', (t) => t.replace('SMTP_PORT: "25"', 'SMTP_PORT: "587"'), (s) => assert.equal(s.hostsRun, 0)],
+    ['stacks/notify/.env', (t) => t.replace('SMARTHOST=smtp.relay.example', 'SMARTHOST=mail.acme.example'), () => undefined],
+    ['dns/acme.example.zone', (t) => t + 'relay2 IN AAAA 2001:db8:25::27\n', () => undefined],
+  ];
+  for (const [suffix, change, expect] of steps) {
+    files = edited(files, suffix, change);
+    const inc = await engine.analyze(files, ws.analyzeOptions, suffix.endsWith('.zone') ? `dns ${suffix}` : 'dns');
+    const full = await analyze(files, ws.analyzeOptions);
+    assert.deepEqual(inc.findings, full.findings, `after editing ${suffix}`);
+    expect(inc.stats);
+  }
+  await ws.close();
+});
+
+test('a changed DNS key or severity re-runs every unit', async () => {
+  const ws = await workspace();
+  const engine = new IncrementalEngine();
+  await engine.analyze(ws.files, ws.analyzeOptions, 1);
+  assert.equal((await engine.analyze(ws.files, ws.analyzeOptions, 2)).stats.full, true);
+  const off = { ...ws.analyzeOptions, severity: new Map([['aaaa-not-on-host', 'off' as const]]) };
+  const r = await engine.analyze(ws.files, off, 2);
+  assert.equal(r.stats.full, true);
+  assert.deepEqual(r.findings, (await analyze(ws.files, off)).findings);
+  await ws.close();
+});
