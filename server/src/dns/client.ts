@@ -116,22 +116,131 @@ function aborted(): ExchangeResult {
   return { kind: 'failure', reason: 'cancelled', detail: 'the query was cancelled' };
 }
 
+/**
+ * A connected UDP socket shared by the questions to one server, as c-ares (node's Resolver)
+ * does: a socket per question cost several event-loop turns and syscalls each, which made a
+ * fleet's look-ups several times slower than the plain resolver. After
+ * MAX_QUESTIONS_PER_SOCKET questions, or any error, the socket is retired and the next one
+ * gets a new random source port, so an off-path spoofer still has to guess port and ID.
+ */
+const MAX_QUESTIONS_PER_SOCKET = 64;
+const IDLE_CLOSE_MS = 2000;
+
+interface UdpWaiter {
+  onMessage(msg: Buffer): void;
+  onError(e: Error): void;
+}
+
+class SharedUdpSocket {
+  private readonly socket: dgram.Socket;
+  private readonly waiters = new Map<number, UdpWaiter>();
+  private connected = false;
+  private readonly pending: Buffer[] = [];
+  private idle: NodeJS.Timeout | undefined;
+  private closed = false;
+  retired = false;
+  used = 0;
+
+  constructor(readonly server: ServerAddress, private readonly onRetire: (s: SharedUdpSocket) => void) {
+    this.socket = dgram.createSocket(net.isIPv6(server.host) ? 'udp6' : 'udp4');
+    // Questions in flight keep the process alive through their timers, not the socket.
+    this.socket.unref();
+    this.socket.on('message', (msg: Buffer) => {
+      if (msg.length < 2) return;
+      this.waiters.get(msg.readUInt16BE(0))?.onMessage(msg);
+    });
+    this.socket.on('error', (e) => {
+      this.retire();
+      for (const w of [...this.waiters.values()]) w.onError(e);
+    });
+    // Connected: only the server's datagrams arrive, and ICMP unreachable surfaces as an error.
+    this.socket.connect(server.port, server.host, () => {
+      this.connected = true;
+      for (const q of this.pending.splice(0)) this.write(q);
+    });
+  }
+
+  /** A fresh ID not in flight on this socket. */
+  freeId(): number {
+    for (;;) {
+      const id = randomInt(0, 65536);
+      if (!this.waiters.has(id)) return id;
+    }
+  }
+
+  /** Sends `query` (whose ID is `id`); returns the function that stops listening. */
+  ask(id: number, query: Buffer, waiter: UdpWaiter): () => void {
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = undefined;
+    this.waiters.set(id, waiter);
+    if (++this.used >= MAX_QUESTIONS_PER_SOCKET) this.retire();
+    if (this.connected) this.write(query);
+    else this.pending.push(query);
+    return () => {
+      if (this.waiters.get(id) !== waiter) return;
+      this.waiters.delete(id);
+      if (this.waiters.size === 0) {
+        if (this.retired) this.close();
+        else if (!this.idle) {
+          this.idle = setTimeout(() => this.retire(), IDLE_CLOSE_MS);
+          this.idle.unref();
+        }
+      }
+    };
+  }
+
+  private write(query: Buffer): void {
+    if (this.closed) return;
+    this.socket.send(query, (e) => e && this.socket.emit('error', e));
+  }
+
+  retire(): void {
+    if (!this.retired) {
+      this.retired = true;
+      this.onRetire(this);
+    }
+    if (this.waiters.size === 0) this.close();
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.idle) clearTimeout(this.idle);
+    try {
+      this.socket.close();
+    } catch {
+      // already closed
+    }
+  }
+}
+
+const currentSockets = new Map<string, SharedUdpSocket>();
+
+function udpSocketFor(server: ServerAddress): SharedUdpSocket {
+  const key = `${server.host}|${server.port}`;
+  let s = currentSockets.get(key);
+  if (!s || s.retired) {
+    s = new SharedUdpSocket(server, (gone) => currentSockets.get(key) === gone && currentSockets.delete(key));
+    currentSockets.set(key, s);
+  }
+  return s;
+}
+
 function exchangeUdp(servers: readonly ServerAddress[], name: string, type: RRType, options: ExchangeOptions): Promise<ExchangeResult> {
   const { timeoutMs, signal } = options;
   if (signal?.aborted) return Promise.resolve(aborted());
-  const id = randomInt(0, 65536);
-  const query = buildQuery(id, name, type, options.udpPayloadSize ?? 1232);
   const attempts = [servers[0], servers[1 % servers.length]];
   return new Promise((resolve) => {
-    const sockets: dgram.Socket[] = [];
+    const stops: (() => void)[] = [];
     const timers: NodeJS.Timeout[] = [];
     const errors: string[] = [];
+    let sent = 0;
     let done = false;
     const finish = (r: ExchangeResult) => {
       if (done) return;
       done = true;
       for (const t of timers) clearTimeout(t);
-      for (const s of sockets) s.close();
+      for (const stop of stops) stop();
       signal?.removeEventListener('abort', onAbort);
       resolve(r);
     };
@@ -140,35 +249,37 @@ function exchangeUdp(servers: readonly ServerAddress[], name: string, type: RRTy
     const send = (k: number) => {
       if (done) return;
       const server = attempts[k];
-      let socket: dgram.Socket;
+      sent++;
+      let socket: SharedUdpSocket;
       try {
-        socket = dgram.createSocket(net.isIPv6(server.host) ? 'udp6' : 'udp4');
+        socket = udpSocketFor(server);
       } catch (e) {
         errors.push(`${formatServer(server)}: ${(e as Error).message}`);
         return finish({ kind: 'failure', reason: 'offline', detail: errors.join('; ') });
       }
-      sockets.push(socket);
-      socket.on('message', (msg) => {
-        const r = readResponse(msg, id, name, type);
-        if (r === 'malformed') finish({ kind: 'failure', reason: 'malformed', detail: `unreadable answer from ${formatServer(server)}` });
-        else if (r) finish({ kind: 'response', packet: r, server: formatServer(server), tcp: false });
-      });
-      socket.on('error', (e) => {
-        errors.push(`${formatServer(server)}: ${(e as NodeJS.ErrnoException).code ?? e.message}`);
-        // Every attempt sent so far failed at once (no route, refused): offline, not a slow timeout.
-        if (errors.length === attempts.length) finish({ kind: 'failure', reason: 'offline', detail: errors.join('; ') });
-        else if (sockets.length < attempts.length) {
-          clearTimeout(retry);
-          send(sockets.length);
-        }
-      });
-      // Connected sockets receive only from the server, and ICMP unreachable surfaces as an error.
-      socket.connect(server.port, server.host, () => {
-        if (done) return;
-        socket.send(query, (e) => e && socket.emit('error', e));
-      });
+      // Each attempt has its own ID: a late answer to the first is still accepted.
+      const id = socket.freeId();
+      const query = buildQuery(id, name, type, options.udpPayloadSize ?? 1232);
+      stops.push(
+        socket.ask(id, query, {
+          onMessage: (msg) => {
+            const r = readResponse(msg, id, name, type);
+            if (r === 'malformed') finish({ kind: 'failure', reason: 'malformed', detail: `unreadable answer from ${formatServer(server)}` });
+            else if (r) finish({ kind: 'response', packet: r, server: formatServer(server), tcp: false });
+          },
+          onError: (e) => {
+            errors.push(`${formatServer(server)}: ${(e as NodeJS.ErrnoException).code ?? e.message}`);
+            // Every attempt sent so far failed at once (no route, refused): offline, not a slow timeout.
+            if (errors.length === attempts.length) finish({ kind: 'failure', reason: 'offline', detail: errors.join('; ') });
+            else if (sent < attempts.length) {
+              clearTimeout(retry);
+              send(sent);
+            }
+          },
+        }),
+      );
     };
-    const retry = setTimeout(() => sockets.length < attempts.length && send(1), Math.floor(timeoutMs / 2));
+    const retry = setTimeout(() => sent < attempts.length && send(1), Math.floor(timeoutMs / 2));
     timers.push(retry);
     send(0);
     timers.push(setTimeout(() => finish({ kind: 'failure', reason: 'timeout', detail: `no answer from ${[...new Set(attempts.map(formatServer))].join(', ')} within ${timeoutMs} ms` }), timeoutMs));
