@@ -2,6 +2,8 @@
 export type FileKind = 'nix' | 'postfix-main' | 'postfix-master' | 'postfix-table' | 'compose' | 'env' | 'zone';
 
 const COMPOSE = /(^|[-_.])compose([-_.][^/]*)?\.ya?ml$|^docker-compose[^/]*\.ya?ml$/i;
+/** Extensions that make a `db.*` name a database or backup, not a BIND zone file. */
+const NOT_ZONE = /\.(db|sqlite3?|lmdb|json|ya?ml|bak|old|orig|swp|lock|gz|xz|zst)$/i;
 /** Postfix lookup tables that commonly sit beside main.cf: never parsed as main.cf. */
 const POSTFIX_TABLE = /\.(cidr|pcre|regexp|hash|lmdb|cdb|texthash|db)$/i;
 
@@ -14,6 +16,7 @@ export function classifyFile(path: string): FileKind | undefined {
   if (/\.cidr$/i.test(base)) return 'postfix-table';
   if (COMPOSE.test(base)) return 'compose';
   if (base === '.env') return 'env';
-  if (/\.zone$/i.test(base) || /^db\.[^/]+$/.test(base)) return 'zone';
+  // BIND's `db.example.org` naming, but not databases that happen to start with `db.`.
+  if (/\.zone$/i.test(base) || (/^db\.[^/]+$/.test(base) && !NOT_ZONE.test(base))) return 'zone';
   return undefined;
 }

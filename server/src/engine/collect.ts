@@ -1,7 +1,7 @@
 /** Finds the files the engine reads under the paths a user names (CLI) or a workspace (LSP). */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { classifyFile } from '../core/files';
+import { classifyFile, type FileKind } from '../core/files';
 import type { SourceFile } from '../core/source';
 
 /** Directories never worth walking: VCS data, dependencies, build output, Nix results. */
@@ -19,6 +19,29 @@ export interface Collected {
   readonly skipped: { path: string; reason: string }[];
 }
 
+export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
+
+/**
+ * Reads one file the engine should analyse. Oversized and binary files (a NUL byte: a
+ * database or image that merely has a matching name) are skipped with the reason.
+ */
+export function readSourceFile(
+  path: string,
+  kind: FileKind,
+  maxBytes = DEFAULT_MAX_FILE_BYTES,
+): { file: SourceFile } | { reason: string; unreadable: boolean } {
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) return { reason: 'not a regular file', unreadable: true };
+    if (st.size > maxBytes) return { reason: `larger than ${maxBytes} bytes`, unreadable: false };
+    const text = readFileSync(path, 'utf8');
+    if (text.slice(0, 8192).includes('\u0000')) return { reason: 'binary content (NUL bytes), not a configuration file', unreadable: false };
+    return { file: { path, kind, text } };
+  } catch (e) {
+    return { reason: (e as Error).message, unreadable: true };
+  }
+}
+
 export function toSlash(p: string): string {
   return p.replace(/\\/g, '/');
 }
@@ -28,7 +51,7 @@ export function toSlash(p: string): string {
  * (exit 2); inside a directory, unreadable entries are skipped.
  */
 export function collectFiles(paths: readonly string[], options: CollectOptions = {}): Collected {
-  const maxBytes = options.maxFileBytes ?? 2 * 1024 * 1024;
+  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const files = new Map<string, SourceFile>();
   const skipped: { path: string; reason: string }[] = [];
 
@@ -38,23 +61,10 @@ export function collectFiles(paths: readonly string[], options: CollectOptions =
       if (explicit) throw new InputError(`${path}: not a file infra-review reads (*.nix, main.cf, master.cf, *compose*.y*ml, *.zone, .env)`);
       return;
     }
-    let size: number;
-    try {
-      size = statSync(path).size;
-    } catch (e) {
-      if (explicit) throw new InputError(`${path}: cannot read: ${(e as Error).message}`);
-      return;
-    }
-    if (size > maxBytes) {
-      skipped.push({ path, reason: `larger than ${maxBytes} bytes` });
-      return;
-    }
-    try {
-      files.set(path, { path, kind, text: readFileSync(path, 'utf8') });
-    } catch (e) {
-      if (explicit) throw new InputError(`${path}: cannot read: ${(e as Error).message}`);
-      skipped.push({ path, reason: (e as Error).message });
-    }
+    const read = readSourceFile(path, kind, maxBytes);
+    if ('file' in read) files.set(path, read.file);
+    else if (explicit && read.unreadable) throw new InputError(`${path}: cannot read: ${read.reason}`);
+    else skipped.push({ path, reason: read.reason });
   };
 
   const walk = (dir: string) => {

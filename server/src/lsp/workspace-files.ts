@@ -3,14 +3,14 @@
  * editor buffers. Disk changes (saves elsewhere, git checkout) arrive as watched-file events
  * and re-read only the files named.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { classifyFile } from '../core/files';
 import type { SourceFile } from '../core/source';
-import { collectFiles, toSlash } from '../engine/collect';
+import { collectFiles, DEFAULT_MAX_FILE_BYTES, readSourceFile, toSlash } from '../engine/collect';
 import type { OpenDocuments } from './documents';
 
-const MAX_FILE_BYTES = 2 * 1024 * 1024;
+const MAX_FILE_BYTES = DEFAULT_MAX_FILE_BYTES;
 /** The directories collect.ts never walks; watched-file events from them are ignored likewise. */
 const SKIPPED_DIR = /\/(\.git|\.hg|\.svn|node_modules|\.direnv|result|\.terraform|dist|out)\//;
 
@@ -102,11 +102,6 @@ function exists(p: string): boolean {
 function readSource(path: string, forceKind?: 'zone'): SourceFile | undefined {
   const kind = forceKind ?? classifyFile(path);
   if (!kind) return undefined;
-  try {
-    const st = statSync(path);
-    if (!st.isFile() || st.size > MAX_FILE_BYTES) return undefined;
-    return { path, kind, text: readFileSync(path, 'utf8') };
-  } catch {
-    return undefined;
-  }
+  const read = readSourceFile(path, kind, MAX_FILE_BYTES);
+  return 'file' in read ? read.file : undefined;
 }
