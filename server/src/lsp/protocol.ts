@@ -1,6 +1,6 @@
 /**
- * The server's own protocol additions, shared in shape with the VS Code client
- * (client/src/protocol.ts mirrors these names: the client must not import server code).
+ * The server's own protocol additions. Constants and types only, with no imports: the
+ * VS Code client imports this module too (client/src/protocol.ts).
  */
 
 /** Server → client after every analysis that was published (tests wait for it, never sleep). */
