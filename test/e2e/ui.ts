@@ -4,7 +4,13 @@ import { dirname } from 'node:path';
 import { REPO_ROOT } from '../support/paths';
 import type { Session } from './code-server';
 
-export const SCREENSHOT = `${REPO_ROOT}/docs/images/editor-diagnostic-hover.png`;
+/**
+ * Where the UI test saves its screenshot: under out/ on every run, or over the README's image
+ * with INFRA_REVIEW_UPDATE_SCREENSHOTS=1 (so a test run leaves the work tree clean).
+ */
+export const SCREENSHOT = process.env.INFRA_REVIEW_UPDATE_SCREENSHOTS === '1'
+  ? `${REPO_ROOT}/docs/images/editor-diagnostic-hover.png`
+  : `${REPO_ROOT}/out/screenshots/editor-diagnostic-hover.png`;
 
 export async function squiggleAndHover(session: Session, screenshotPath = SCREENSHOT): Promise<{ hover: string }> {
   const page = await session.page();
