@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import type { SourceFile } from '../../server/src/core/source';
 import { analyze, INTERNAL_ERROR_RULE } from '../../server/src/engine/engine';
 import { analyzeOptionsFor, createDns, type WorkspaceConfig } from '../../server/src/engine/setup';
+import { initNixParser, parseNixSync } from '../../server/src/nix/parse';
 
 const ROOT = '/fuzz-regression';
 
@@ -51,4 +52,17 @@ describe('fuzz regressions', () => {
       assert.ok(findings.some((f) => f.at.file === `${ROOT}/hosts/mail.nix` && f.rule === 'nix-syntax'), 'the other file is still analysed');
     });
   }
+});
+
+describe('Nix parse trees are freed (nix/parse.ts)', () => {
+  it('re-parsing one file 1500 times (an editing session) does not grow the wasm heap', async () => {
+    await initNixParser();
+    const body = Array.from({ length: 300 }, (_, i) => `  services.x${i}.enable = ${i % 2 ? 'true' : 'false'};`).join('\n');
+    const text = `{ config, ... }:\n{\n${body}\n}\n`;
+    const before = process.memoryUsage().rss;
+    // Each tree of this 12 kB file takes ~200 kB of wasm heap: leaked, 1500 of them are ~300 MB.
+    for (let i = 0; i < 1500; i++) parseNixSync({ path: '/fuzz-regression/edited.nix', kind: 'nix', text: `${text}# ${i}\n` });
+    const grown = (process.memoryUsage().rss - before) / 1e6;
+    assert.ok(grown < 120, `RSS grew ${Math.round(grown)} MB`);
+  });
 });

@@ -62,16 +62,22 @@ export function parseNixSync(file: SourceFile, previous?: { tree: Tree; edit: Ed
   // Returning true cancels the parse (the typings say void; the runtime reads the result).
   const progressCallback = (() => performance.now() > deadline) as unknown as (state: unknown) => void;
   let tree = shared.parse(file.text, old ?? null, { progressCallback });
+  old?.delete();
   let unparsed: string | undefined;
   if (!tree) {
     shared.reset();
     unparsed = `not analysed: parsing took longer than ${budget} ms`;
   } else if (treeDepthExceeds(tree, MAX_TREE_DEPTH)) {
     unparsed = `not analysed: expressions nested more than ${MAX_TREE_DEPTH} levels deep`;
+    tree.delete();
   }
   if (unparsed) tree = shared.parse('');
   if (!tree) throw new Error(`tree-sitter returned no tree for ${file.path}`);
-  if (cache.size >= CACHE_LIMIT && !cache.has(file.path)) cache.delete(cache.keys().next().value!);
+  if (cache.size >= CACHE_LIMIT && !cache.has(file.path)) forgetNix(cache.keys().next().value!);
+  // Trees live in the wasm heap, which no garbage collector sees: the tree of a previous
+  // text is freed here, or every keystroke leaks its tree until the parser aborts. Callers
+  // use a ParsedNix synchronously (analyzeNix parses and evaluates without awaiting).
+  forgetNix(file.path);
   cache.set(file.path, { text: file.text, tree, ...(unparsed ? { unparsed } : {}) });
   return { file, tree, ...(unparsed ? { unparsed } : {}) };
 }
@@ -98,6 +104,7 @@ function treeDepthExceeds(tree: Tree, limit: number): boolean {
 
 /** Forgets a file (closed, deleted). */
 export function forgetNix(path: string): void {
+  cache.get(path)?.tree.delete();
   cache.delete(path);
 }
 
