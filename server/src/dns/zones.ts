@@ -3,7 +3,7 @@
  * authoritative for its apex: a name below it without records does not exist (nxdomain),
  * except below a delegation (NS at a name under the apex), which the zone cannot answer for.
  */
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { DnsRecord, DnsSource, RRType } from './types';
@@ -138,14 +138,37 @@ function toSlash(p: string): string {
   return p.split('\\').join('/');
 }
 
-/** Reads `$INCLUDE` files relative to the including file's directory. */
-function includeReader(path: string, fromFile: string): { file: string; text: string } | { error: string } {
-  const file = toSlash(isAbsolute(path) ? path : resolve(dirname(fromFile), path));
+const MAX_INCLUDE_BYTES = 2 * 1024 * 1024;
+
+function realOrResolved(p: string): string {
   try {
-    return { file, text: readFileSync(file, 'utf8') };
-  } catch (e) {
-    return { error: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String((e as Error).message) };
+    return toSlash(realpathSync(p));
+  } catch {
+    return toSlash(resolve(p));
   }
+}
+
+/**
+ * Reads `$INCLUDE` files relative to the including file's directory. A zone file is workspace
+ * content, so it may only include regular files (not /dev/zero or a FIFO: the read never
+ * ends) of bounded size inside the top zone file's directory, symlinks resolved: else a
+ * repository could pull /etc/passwd or a CI secret into diagnostics and SARIF uploads.
+ */
+function includeReaderFor(topFile: string): (path: string, fromFile: string) => { file: string; text: string } | { error: string } {
+  const base = realOrResolved(dirname(topFile));
+  return (path, fromFile) => {
+    const file = toSlash(isAbsolute(path) ? path : resolve(dirname(fromFile), path));
+    try {
+      const real = toSlash(realpathSync(file));
+      if (real !== base && !real.startsWith(base.endsWith('/') ? base : `${base}/`)) return { error: `not read: outside the directory of ${basename(topFile)}` };
+      const st = statSync(real);
+      if (!st.isFile()) return { error: 'not read: not a regular file' };
+      if (st.size > MAX_INCLUDE_BYTES) return { error: `not read: larger than ${MAX_INCLUDE_BYTES} bytes` };
+      return { file, text: readFileSync(real, 'utf8') };
+    } catch (e) {
+      return { error: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String((e as Error).message) };
+    }
+  };
 }
 
 export interface LoadZoneOptions {
@@ -168,7 +191,7 @@ export function loadZoneText(file: string, text: string, options: LoadZoneOption
   const key = `${path}\0${origin}`;
   const hit = parsedZones.get(key);
   if (hit && hit.text === text) return hit.loaded;
-  const parsed = parseZoneText(path, text, { origin, readInclude: includeReader });
+  const parsed = parseZoneText(path, text, { origin, readInclude: includeReaderFor(path) });
   const loaded = buildZones(path, parsed);
   if (parsed.files.length === 1) {
     if (parsedZones.size >= PARSED_ZONES_LIMIT && !parsedZones.has(key)) parsedZones.delete(parsedZones.keys().next().value!);
