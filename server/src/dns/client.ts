@@ -191,7 +191,8 @@ class SharedUdpSocket {
 
   private write(query: Buffer): void {
     if (this.closed) return;
-    this.socket.send(query, (e) => e && this.socket.emit('error', e));
+    // Without a callback, a send error is emitted as 'error' on the socket (handled above).
+    this.socket.send(query);
   }
 
   retire(): void {

@@ -41,6 +41,19 @@ export interface ParsedIp {
  * as RFC 7208 §5 asks and as a mail server sees them.
  */
 export function parseIp(text: string): ParsedIp | undefined {
+  // Memoised: a fleet asks for the same few thousand addresses over and over, and ip-address
+  // is slow (it throws and catches inside isValid).
+  if (parsedIps.has(text)) return parsedIps.get(text);
+  const ip = parseIpUncached(text);
+  if (parsedIps.size >= PARSED_IPS_LIMIT) parsedIps.clear();
+  parsedIps.set(text, ip);
+  return ip;
+}
+
+const parsedIps = new Map<string, ParsedIp | undefined>();
+const PARSED_IPS_LIMIT = 100000;
+
+function parseIpUncached(text: string): ParsedIp | undefined {
   let t = text.trim();
   if (t.startsWith('[') && t.endsWith(']')) t = t.slice(1, -1);
   if (t.includes('/')) return undefined;

@@ -14,6 +14,18 @@ export interface Ip {
 
 /** Parses a literal address, tolerating `[...]` brackets (Postfix) but not `/len` or `%zone`. */
 export function parseAddress(raw: string): Ip | undefined {
+  // Memoised: every rule parses the same addresses of every host; ip-address is slow.
+  if (parsedAddresses.has(raw)) return parsedAddresses.get(raw);
+  const ip = parseAddressUncached(raw);
+  if (parsedAddresses.size >= PARSED_LIMIT) parsedAddresses.clear();
+  parsedAddresses.set(raw, ip);
+  return ip;
+}
+
+const parsedAddresses = new Map<string, Ip | undefined>();
+const PARSED_LIMIT = 100000;
+
+function parseAddressUncached(raw: string): Ip | undefined {
   let t = raw.trim();
   if (t.startsWith('[') && t.endsWith(']')) t = t.slice(1, -1);
   if (!t || t.includes('/') || t.includes('%')) return undefined;
