@@ -1,10 +1,11 @@
 /**
- * One measured DNS run in its own process (`node out/bench/dns-worker.js JSON`): opens the
+ * One measured DNS run in its own process (`node out/bench/dns-worker.js JSON|@FILE`): opens the
  * fleet with live DNS against the given resolver and cache dir, analyses it, and prints how
  * long it took, how many questions went on the wire, and which (for the baseline to replay).
  * Mode `replay` instead fires a question list through the engine's own DNS view, and mode
  * `baseline` through `dns.promises.Resolver`, both at the same concurrency.
  */
+import { readFileSync } from 'node:fs';
 import { Resolver } from 'node:dns/promises';
 import { analyze } from '../server/src/engine/engine';
 import { openWorkspace } from '../server/src/engine/setup';
@@ -100,7 +101,9 @@ async function baseline(a: Args): Promise<object> {
 }
 
 async function main(): Promise<void> {
-  const a = JSON.parse(process.argv[2]) as Args;
+  // `@FILE`: the arguments in a file (question lists exceed the argv limit).
+  const raw = process.argv[2];
+  const a = JSON.parse(raw.startsWith('@') ? readFileSync(raw.slice(1), 'utf8') : raw) as Args;
   const out = a.mode === 'analyze' ? await analyzeRun(a) : a.mode === 'replay' ? await replay(a) : await baseline(a);
   process.stdout.write(JSON.stringify(out) + '\n');
 }

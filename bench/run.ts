@@ -29,11 +29,14 @@ const DNS_WORKER = join(__dirname, 'dns-worker.js');
 const args = new Set(process.argv.slice(2));
 const QUICK = args.has('--quick');
 const CHECK = args.has('--check');
-const WRITE = !args.has('--no-write') && !QUICK;
+const WRITE = !args.has('--no-write') && !QUICK && !process.argv.some((a) => a.startsWith('--only='));
 const SIZES = QUICK ? [20, 40, 80] : [100, 400, 1600];
 const REPS = QUICK ? 1 : 3;
 const EDITS = QUICK ? 30 : 300;
 const SEED = 20261121;
+/** `--only=cold,dns`: a subset, for working on one figure (never written to the docs). */
+const ONLY = new Set(process.argv.slice(2).filter((a) => a.startsWith('--only=')).flatMap((a) => a.slice(7).split(',')));
+const wanted = (part: string) => ONLY.size === 0 || ONLY.has(part);
 
 function log(m: string): void {
   process.stderr.write(`[bench] ${m}\n`);
@@ -220,7 +223,12 @@ async function dnsBench(work: string, fleet: FleetLayout): Promise<BenchResults[
     // Zone files are left out of the analysed paths: every answer has to come over the wire.
     const paths = ['hosts', 'modules', 'stacks', 'legacy'].map((p) => join(fleet.root, p));
     const env = isolatedEnv(work);
-    const worker = async (a: object) => JSON.parse(must(await timeProcess(process.execPath, [DNS_WORKER, JSON.stringify(a)], { env }), 'dns worker').stdout);
+    let argFiles = 0;
+    const worker = async (a: object) => {
+      const file = join(work, `dns-args-${argFiles++}.json`);
+      writeFileSync(file, JSON.stringify(a));
+      return JSON.parse(must(await timeProcess(process.execPath, [DNS_WORKER, `@${file}`], { env }), 'dns worker').stdout);
+    };
     const coldRuns: { analyzeMs: number; sent: number; questions: [string, string][] }[] = [];
     const warmRuns: { analyzeMs: number; sent: number }[] = [];
     const offline: number[] = [];
@@ -286,11 +294,13 @@ async function main(): Promise<void> {
     const edit = writeFleet(join(work, 'fleet-edit'), { hosts: SIZES[0], seed: SEED, bigFiles: true });
     const largest = fleets.get(SIZES[SIZES.length - 1])!;
     const started = new Date();
-    const cold = await coldBench(work, fleets);
-    const peers = await peersBench(work, fleets, edit);
-    const editing = await editingBench(work, edit);
-    const scale = await scaleBench(work, largest);
-    const dns = await dnsBench(work, largest);
+    const none: number[] = [];
+    const cold = wanted('cold') ? await coldBench(work, fleets) : SIZES.map((hosts) => ({ hosts, nixFiles: 0, checkMs: NaN, floorMs: NaN, checkRuns: none, floorRuns: none, findings: 0, internalErrors: 0 }));
+    const peers = wanted('peers') ? await peersBench(work, fleets, edit) : {};
+    const noEngine: EngineEditResult = { firstMs: NaN, module: none, mainCf: none, shared: none, hostsPerModuleEdit: NaN, hostsImportingModule: NaN, hostsPerSharedEdit: NaN, hostsImportingShared: NaN, hostsPerMainCfEdit: NaN, hosts: NaN };
+    const editing = wanted('editing') ? await editingBench(work, edit) : { hosts: SIZES[0], debounceMs: NaN, startupMs: NaN, module: none, mainCf: none, shared: none, engine: noEngine };
+    const scale = wanted('scale') ? await scaleBench(work, largest) : { hosts: largest.hostNames.length, startupMs: NaN, rssBytes: NaN, rssAfterEdits: NaN, shared: none };
+    const dns = wanted('dns') ? await dnsBench(work, largest) : undefined;
     const results: BenchResults = {
       date: started.toISOString(),
       machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memGb: Math.round(totalmem() / 2 ** 30), node: process.version, load: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ') },
