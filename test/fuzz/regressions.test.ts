@@ -9,6 +9,7 @@ import type { SourceFile } from '../../server/src/core/source';
 import { analyze, INTERNAL_ERROR_RULE } from '../../server/src/engine/engine';
 import { analyzeOptionsFor, createDns, type WorkspaceConfig } from '../../server/src/engine/setup';
 import { initNixParser, parseNixSync } from '../../server/src/nix/parse';
+import { describeInput, inputFor, loadWorkspaces, runInput } from './harness';
 
 const ROOT = '/fuzz-regression';
 
@@ -64,5 +65,23 @@ describe('Nix parse trees are freed (nix/parse.ts)', () => {
     for (let i = 0; i < 1500; i++) parseNixSync({ path: '/fuzz-regression/edited.nix', kind: 'nix', text: `${text}# ${i}\n` });
     const grown = (process.memoryUsage().rss - before) / 1e6;
     assert.ok(grown < 120, `RSS grew ${Math.round(grown)} MB`);
+  });
+});
+
+describe('web-tree-sitter memory stays intact (nix/parse.ts)', () => {
+  it('corpus mutant seed 13279 (unary minus 500 deep inside broken formals) and the inputs after it', async () => {
+    // It corrupted the wasm memory: every later Nix parse in the process failed, and the edit
+    // kit's new Parser threw out of analyze().
+    const workspaces = loadWorkspaces();
+    for (const seed of [13277, 13279, 13280, 13282, 13283]) {
+      const input = inputFor(seed, workspaces);
+      const r = await runInput(input);
+      assert.ok(r.ok, `${describeInput(input)}: ${r.problem}`);
+    }
+  });
+
+  it('a tree deeper than 256 levels is not walked', async () => {
+    const findings = await findingsOf([{ path: `${ROOT}/deep.nix`, kind: 'nix', text: `{ x = ${'- '.repeat(300)}1; }\n` }]);
+    assert.ok(findings.some((f) => /not analysed: expressions nested more than 256/.test(f.message)));
   });
 });

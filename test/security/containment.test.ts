@@ -103,4 +103,15 @@ describe('containment of failing rules and analyzers', () => {
     assert.match(internal[0].message, /call stack/);
     assert.ok(rest.length > 0);
   });
+
+  it('an edit kit that cannot be built: one internal error, every finding kept (without structural fixes)', async () => {
+    const { internal, rest } = await run({
+      editKit: () => {
+        throw new Error('no parser');
+      },
+    });
+    assert.equal(internal.length, 1);
+    assert.match(internal[0].message, /edit kit: no parser/);
+    assert.deepEqual(rest, baseline);
+  });
 });

@@ -133,10 +133,28 @@ export function compareFindings(a: Finding, b: Finding): number {
   );
 }
 
+/** Fixes when the edit kit cannot be built: exact replacements only, no structural edits. */
+const NO_STRUCTURAL_EDITS: EditKit = {
+  replace: (at, newText) => ({ file: at.file, range: at.range, newText }),
+  setPostfixMain: () => undefined,
+  setMasterOverride: () => undefined,
+  setNixOption: () => undefined,
+  appendNixList: () => undefined,
+  setComposeValue: () => undefined,
+};
+
 export async function runRules(model: InfraModel, files: ReadonlyMap<string, SourceFile>, options: AnalyzeOptions): Promise<Finding[]> {
-  const edits = await options.editKit(files);
-  const suppressed = suppressedLines(model);
   const findings: Finding[] = [];
+  let edits: EditKit;
+  try {
+    edits = await options.editKit(files);
+  } catch (e) {
+    // The findings still count; only fixes that need the edit builders are lost.
+    options.log?.(`the edit kit failed: ${errorText(e)}`);
+    findings.push(internalError({ file: model.files[0]?.file ?? options.root, range: FILE_START }, 'the edit kit', e));
+    edits = NO_STRUCTURAL_EDITS;
+  }
+  const suppressed = suppressedLines(model);
   await Promise.all(
     options.rules.map(async (rule) => {
       const override = options.severity?.get(rule.meta.id);

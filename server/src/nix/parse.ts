@@ -23,8 +23,12 @@ export interface ParsedNix {
  * takes minutes, superlinearly. The budget grows with size so large real files still parse.
  */
 const parseBudgetMs = (text: string) => 2000 + text.length / 100;
-/** Configuration nests a few dozen levels; recursive walks over the tree must stay far from the stack limit. */
-const MAX_TREE_DEPTH = 1000;
+/**
+ * Configuration nests a few dozen levels. Walks over much deeper trees overflow the JS stack
+ * (recursive visitors) or, worse, corrupt web-tree-sitter's wasm memory (a 518-level tree of
+ * unary minus in an ERROR node did: every later parse in the process failed).
+ */
+const MAX_TREE_DEPTH = 256;
 
 let shared: Parser | undefined;
 let sharedLoading: Promise<Parser> | undefined;
