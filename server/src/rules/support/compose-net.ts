@@ -97,6 +97,20 @@ export function ulaSubnetFor(project: ComposeProject, network: string): string {
  * another file of the project (an override file) or is external.
  */
 export function enableIpv6Fix(edits: EditKit, project: ComposeProject, net: ComposeNetwork): Fix | undefined {
+  // Several rules offer the same fix for one network; building it re-reads the YAML: once per analysis.
+  let byProject = enableFixes.get(edits);
+  if (!byProject) enableFixes.set(edits, (byProject = new WeakMap()));
+  let byNet = byProject.get(project);
+  if (!byNet) byProject.set(project, (byNet = new Map()));
+  if (byNet.has(net)) return byNet.get(net);
+  const fix = buildEnableIpv6Fix(edits, project, net);
+  byNet.set(net, fix);
+  return fix;
+}
+
+const enableFixes = new WeakMap<EditKit, WeakMap<ComposeProject, Map<ComposeNetwork, Fix | undefined>>>();
+
+function buildEnableIpv6Fix(edits: EditKit, project: ComposeProject, net: ComposeNetwork): Fix | undefined {
   if (net.external) return undefined;
   if (net.at && net.at.file !== project.file) return undefined;
   const subnet = ulaSubnetFor(project, net.name);
