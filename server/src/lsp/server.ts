@@ -6,7 +6,9 @@
  *
  * `createConnection()` picks the transport from argv (`--stdio`, `--node-ipc`, `--socket=`).
  */
-import { writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { DEFAULT_MAX_FILE_BYTES } from '../engine/collect';
 import {
   CodeActionKind,
   createConnection,
@@ -26,6 +28,7 @@ import { writeSnapshot as zoneSnapshotText } from '../dns';
 import type { DnsAnswer, DnsView } from '../dns/types';
 import type { FormatAnalyzer } from '../engine/analyzers';
 import { analyze, type AnalyzeOptions } from '../engine/engine';
+import { IncrementalEngine } from '../engine/incremental';
 import { analyzeOptionsFor, createDns, type OpenedDns, type WorkspaceConfig } from '../engine/setup';
 import type { InfraModel } from '../model/types';
 import type { Rule } from '../rules/types';
@@ -59,6 +62,22 @@ interface Published {
 
 const FRESH_WAIT_MS = 3000;
 
+/** Whole or not at all: a temporary file beside the target, then rename. */
+function writeAtomically(path: string, text: string): void {
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    writeFileSync(temp, text);
+    renameSync(temp, path);
+  } catch (e) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      /* never written */
+    }
+    throw e;
+  }
+}
+
 function cancelled(): ResponseError<void> {
   return new ResponseError(LSPErrorCodes.RequestCancelled, 'request cancelled');
 }
@@ -82,6 +101,13 @@ export function startLanguageServer(deps: ServerDeps = {}): Connection {
   let latest: Published | undefined;
   let published = 0;
   let analysing = false;
+  /**
+   * Re-analyses after an edit only the hosts, projects and files it can affect (same findings
+   * as `analyze`). `dnsGeneration` changes whenever DNS answers may have changed (new views,
+   * answers arrived, refresh): then every unit runs again.
+   */
+  const incremental = new IncrementalEngine();
+  let dnsGeneration = 0;
 
   const config = (): WorkspaceConfig => ({
     root: workspace.roots[0] ?? process.cwd(),
@@ -113,12 +139,14 @@ export function startLanguageServer(deps: ServerDeps = {}): Connection {
     saveLiveCache = managed?.save ? () => managed.save!() : undefined;
     openedDnsKey = dnsKey(settings);
     openedZones = zoneKey;
+    dnsGeneration++;
     previous.broker?.dispose();
     void previous.closeDns?.().catch((e: unknown) => log(`closing DNS: ${(e as Error).message}`));
     return broker;
   }
 
   function onDnsAnswers(): void {
+    dnsGeneration++;
     saveLiveCache?.().catch((e: unknown) => log(`could not write the DNS cache: ${(e as Error).message}`));
     scheduler.request('dns answers', true);
     if (canRefreshInlayHints && settings.inlayHints.enabled) void connection.languages.inlayHint.refresh();
@@ -136,6 +164,7 @@ export function startLanguageServer(deps: ServerDeps = {}): Connection {
     progress?.begin('infra-review', undefined, 'analysing the workspace');
     try {
       const files = workspace.snapshot();
+      noticeOversized();
       const versions = openVersions();
       const dns = await ensureDns(files);
       if (signal.aborted) return;
@@ -145,8 +174,12 @@ export function startLanguageServer(deps: ServerDeps = {}): Connection {
         ...(deps.analyzers ? { analyzers: deps.analyzers } : {}),
         ...(deps.rules ? { rules: deps.rules } : {}),
       };
-      const { model, findings } = await analyze(files, options);
+      // Test seams (fake analyzers or rules) keep the one-shot engine.
+      const result = deps.analyzers || deps.rules ? { ...(await analyze(files, options)), partial: false } : await incremental.analyze(files, options, dnsGeneration, signal).then((r) => ({ ...r, partial: !r.stats.full }));
+      const { model, findings } = result;
       if (signal.aborted) return; // a newer edit arrived: its analysis publishes instead
+      // Units not re-run asked no DNS this time: the cache age shown stays the last run's.
+      if (result.partial && stats.oldestCacheFetch === undefined) stats.oldestCacheFetch = latest?.stats.oldestCacheFetch;
       latest = { model, findings, versions, stats };
       for (const p of publisher.plan(findings, versions)) {
         void connection.sendDiagnostics({ uri: p.uri, ...(p.version !== undefined ? { version: p.version } : {}), diagnostics: p.diagnostics });
@@ -202,6 +235,21 @@ export function startLanguageServer(deps: ServerDeps = {}): Connection {
       log(`could not read settings: ${(e as Error).message}`);
     }
     workspace.setExtraZones(settings.dns.zoneFiles);
+    if (workspace.setMaxFileBytes(settings.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES)) workspace.scan();
+  }
+
+  /** Open buffers over the size limit are not analysed: said once per document. */
+  const oversizedNotified = new Set<string>();
+  function noticeOversized(): void {
+    const now = workspace.oversizedOpen();
+    for (const uri of [...oversizedNotified]) if (!now.some((d) => d.uri === uri)) oversizedNotified.delete(uri);
+    for (const d of now) {
+      if (oversizedNotified.has(d.uri)) continue;
+      oversizedNotified.add(d.uri);
+      const message = `infra-review: ${d.path} is ${d.bytes} bytes, above infraReview.maxFileSize (${workspace.maxFileBytes}); it is not analysed.`;
+      log(message);
+      void connection.window.showWarningMessage(message);
+    }
   }
 
   connection.onInitialize((params): InitializeResult => {
@@ -210,6 +258,7 @@ export function startLanguageServer(deps: ServerDeps = {}): Connection {
       .filter((p): p is string => !!p);
     workspace = new WorkspaceFiles(roots, docs, log);
     settings = initialSettings(params.initializationOptions);
+    workspace.setMaxFileBytes(settings.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
     const caps = params.capabilities;
     canPullConfiguration = !!caps.workspace?.configuration;
     canRefreshInlayHints = !!caps.workspace?.inlayHint?.refreshSupport;
@@ -246,6 +295,7 @@ export function startLanguageServer(deps: ServerDeps = {}): Connection {
       const raw = (change.settings as { infraReview?: unknown } | undefined)?.infraReview;
       settings = mergeSettings(settings, raw);
       workspace.setExtraZones(settings.dns.zoneFiles);
+      if (workspace.setMaxFileBytes(settings.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES)) workspace.scan();
     }
     scheduler.request('settings', true);
   });
@@ -312,6 +362,7 @@ export function startLanguageServer(deps: ServerDeps = {}): Connection {
     if (!settings.trusted) return { started: false, message: 'This workspace is not trusted: infra-review makes no live DNS queries.' };
     if (effectiveDnsMode(settings) !== 'live') return { started: false, message: `DNS mode is '${settings.dns.mode}': set infraReview.dns.mode to 'live' to query resolvers.` };
     const started = broker?.refresh() ?? false;
+    dnsGeneration++;
     scheduler.request('refresh DNS', true);
     return { started, message: started ? 'Resolving the names and addresses of the workspace again.' : 'DNS is not ready yet.' };
   });
@@ -341,7 +392,7 @@ export function startLanguageServer(deps: ServerDeps = {}): Connection {
     await analyze(files, options);
     const kept = [...answers.values()].filter((a) => a.status === 'unknown' || a.source.kind !== 'zone');
     const text = zoneSnapshotText(kept, { comment: [`infra-review dns snapshot (DNS mode ${effectiveDnsMode(settings)}), written from the editor.`] });
-    writeFileSync(params.path, text);
+    writeAtomically(params.path, text);
     return { written: true, message: `Wrote ${kept.length} answers to ${params.path}.` };
   });
 
