@@ -64,6 +64,8 @@ export interface Publication {
  * empty list for each file that had diagnostics before and has none now. Unchanged
  * publications are not re-sent.
  */
+const CLOSED = '\0closed';
+
 export class DiagnosticsPublisher {
   private readonly last = new Map<string, string>();
 
@@ -89,8 +91,12 @@ export class DiagnosticsPublisher {
     return out;
   }
 
-  /** A closed file's diagnostics may need re-sending without a version. */
+  /**
+   * A closed file's diagnostics must be re-sent without a version: the file's on disk, or an
+   * empty list when the disk version is clean (else the client keeps showing what was found
+   * in the discarded buffer). The marker never equals a fingerprint, so the next plan sends.
+   */
   forget(uri: string): void {
-    this.last.delete(uri);
+    if (this.last.has(uri)) this.last.set(uri, CLOSED);
   }
 }

@@ -17,6 +17,8 @@ export interface Settings {
   };
   readonly rules: ReadonlyMap<string, SeverityOverride>;
   readonly inlayHints: { readonly enabled: boolean };
+  /** `infraReview.maxFileSize`: files and open buffers above it are skipped with a notice. */
+  readonly maxFileBytes?: number;
   /** False in an untrusted workspace (sent by the client): no live DNS, no writes. */
   readonly trusted: boolean;
 }
@@ -62,6 +64,7 @@ export function mergeSettings(base: Settings, raw: unknown): Settings {
     rules = m;
   }
   const hints = isRecord(raw.inlayHints) && typeof raw.inlayHints.enabled === 'boolean' ? { enabled: raw.inlayHints.enabled } : base.inlayHints;
+  const maxFileBytes = typeof raw.maxFileSize === 'number' && Number.isInteger(raw.maxFileSize) && raw.maxFileSize > 0 ? raw.maxFileSize : base.maxFileBytes;
   return {
     dns: {
       mode,
@@ -72,6 +75,7 @@ export function mergeSettings(base: Settings, raw: unknown): Settings {
     },
     rules,
     inlayHints: hints,
+    ...(maxFileBytes ? { maxFileBytes } : {}),
     // Trust is not a setting a workspace may write: only the client's initializationOptions carry it.
     trusted: base.trusted,
   };

@@ -10,7 +10,6 @@ import type { SourceFile } from '../core/source';
 import { collectFiles, DEFAULT_MAX_FILE_BYTES, readSourceFile, toSlash } from '../engine/collect';
 import type { OpenDocuments } from './documents';
 
-const MAX_FILE_BYTES = DEFAULT_MAX_FILE_BYTES;
 /** The directories collect.ts never walks; watched-file events from them are ignored likewise. */
 const SKIPPED_DIR = /\/(\.git|\.hg|\.svn|node_modules|\.direnv|result|\.terraform|dist|out)\//;
 
@@ -18,6 +17,8 @@ export class WorkspaceFiles {
   private readonly disk = new Map<string, SourceFile>();
   /** Extra zone files named in settings (absolute paths). */
   private extraZones: string[] = [];
+  /** `infraReview.maxFileSize`: larger files on disk and open buffers are not analysed. */
+  private maxBytes = DEFAULT_MAX_FILE_BYTES;
 
   constructor(
     readonly roots: readonly string[],
@@ -29,10 +30,29 @@ export class WorkspaceFiles {
   scan(): void {
     this.disk.clear();
     if (!this.roots.length) return;
-    const collected = collectFiles(this.roots.filter((r) => exists(r)), { maxFileBytes: MAX_FILE_BYTES });
+    const collected = collectFiles(this.roots.filter((r) => exists(r)), { maxFileBytes: this.maxBytes });
     for (const f of collected.files) this.disk.set(f.path, f);
     for (const s of collected.skipped) this.log(`skipped ${s.path}: ${s.reason}`);
     this.readExtraZones();
+  }
+
+  /** Returns whether the limit changed (the caller rescans). */
+  setMaxFileBytes(bytes: number): boolean {
+    if (bytes === this.maxBytes) return false;
+    this.maxBytes = bytes;
+    return true;
+  }
+
+  get maxFileBytes(): number {
+    return this.maxBytes;
+  }
+
+  /** Open buffers above the size limit: not analysed (neither is their file on disk). */
+  oversizedOpen(): { uri: string; path: string; bytes: number }[] {
+    return this.open
+      .all()
+      .filter((d) => tooLarge(d.source.text, this.maxBytes))
+      .map((d) => ({ uri: d.uri, path: d.path, bytes: Buffer.byteLength(d.source.text, 'utf8') }));
   }
 
   setExtraZones(paths: readonly string[]): void {
@@ -48,7 +68,7 @@ export class WorkspaceFiles {
     const ours = this.insideRoots(path) && classifyFile(path) !== undefined;
     const zone = this.extraZones.includes(path);
     if (!ours && !zone) return false;
-    const file = readSource(path, zone ? 'zone' : undefined);
+    const file = readSource(path, this.maxBytes, zone ? 'zone' : undefined);
     if (file) this.disk.set(path, file);
     else this.disk.delete(path);
     return true;
@@ -63,6 +83,10 @@ export class WorkspaceFiles {
   snapshot(): SourceFile[] {
     const out = new Map(this.disk);
     for (const doc of this.open.all()) {
+      if (tooLarge(doc.source.text, this.maxBytes)) {
+        out.delete(doc.path);
+        continue;
+      }
       const kind = this.extraZones.includes(doc.path) ? 'zone' : doc.kind;
       out.set(doc.path, kind === doc.source.kind ? doc.source : { ...doc.source, kind });
     }
@@ -84,7 +108,7 @@ export class WorkspaceFiles {
 
   private readExtraZones(): void {
     for (const p of this.extraZones) {
-      const f = readSource(p, 'zone');
+      const f = readSource(p, this.maxBytes, 'zone');
       if (f) this.disk.set(p, f);
       else this.log(`zone file ${p} cannot be read`);
     }
@@ -99,9 +123,13 @@ function exists(p: string): boolean {
   }
 }
 
-function readSource(path: string, forceKind?: 'zone'): SourceFile | undefined {
+function tooLarge(text: string, maxBytes: number): boolean {
+  return text.length * 3 > maxBytes && Buffer.byteLength(text, 'utf8') > maxBytes;
+}
+
+function readSource(path: string, maxBytes: number, forceKind?: 'zone'): SourceFile | undefined {
   const kind = forceKind ?? classifyFile(path);
   if (!kind) return undefined;
-  const read = readSourceFile(path, kind, MAX_FILE_BYTES);
+  const read = readSourceFile(path, kind, maxBytes);
   return 'file' in read ? read.file : undefined;
 }
