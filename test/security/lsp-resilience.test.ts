@@ -155,4 +155,49 @@ describe('oversized files', () => {
       await s.stop();
     }
   });
+
+  it('infraReview.maxFileSize: smaller limit from the settings; an open buffer above it is not analysed and said once', { timeout: 60_000 }, async () => {
+    const dir = workspace();
+    const s = await LspSession.start(dir, { initializationOptions: { dns: { mode: 'off' }, maxFileSize: 4000 } });
+    const warnings: string[] = [];
+    s.connection.onNotification('window/showMessage', (p: { type: number; message: string }) => warnings.push(p.message));
+    try {
+      const path = join(dir, 'legacy-relay/main.cf');
+      const { uri: u } = s.open(path);
+      const first = await s.diagnosticsFor(u, (p) => p.version === 1);
+      assert.ok(first.diagnostics.length > 0, 'the small file is analysed');
+      const big = `# ${'x'.repeat(5000)}\n`;
+      let v = s.change(u, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: big }]);
+      await s.nextDone((d) => d.versions[u] === v || d.versions[u] === undefined);
+      v = s.change(u, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '#\n' }]);
+      await s.nextDone();
+      const over = await s.diagnosticsFor(u, (p) => p.diagnostics.length === 0, 20_000);
+      assert.deepEqual(over.diagnostics, [], 'not analysed above the limit');
+      assert.equal(warnings.filter((w) => w.includes('main.cf') && /maxFileSize/.test(w)).length, 1, warnings.join('\n'));
+      // Back under the limit: analysed again.
+      v = s.change(u, [{ range: { start: { line: 0, character: 0 }, end: { line: 2, character: 0 } }, text: '' }]);
+      const again = await s.diagnosticsFor(u, (p) => p.version === v && p.diagnostics.length > 0, 20_000);
+      assert.deepEqual(again.diagnostics.map((d) => d.code), first.diagnostics.map((d) => d.code));
+    } finally {
+      await s.stop();
+    }
+  });
+});
+
+describe('closing a document', () => {
+  it('unsaved edits with findings, closed without saving: their diagnostics are cleared', { timeout: 60_000 }, async () => {
+    const dir = workspace();
+    const s = await LspSession.start(dir, { initializationOptions: { dns: { mode: 'off' } } });
+    try {
+      const { uri: u } = s.open(join(dir, 'flake.nix'));
+      await s.diagnosticsFor(u, (p) => p.version === 1 && p.diagnostics.length === 0);
+      const v = s.change(u, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '{ ] ;\n' }]);
+      await s.diagnosticsFor(u, (p) => p.version === v && p.diagnostics.length > 0);
+      s.close(u);
+      const cleared = await s.diagnosticsFor(u, (p) => p.version === undefined, 20_000);
+      assert.deepEqual(cleared.diagnostics, []);
+    } finally {
+      await s.stop();
+    }
+  });
 });

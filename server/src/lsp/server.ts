@@ -15,8 +15,10 @@ import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   LSPErrorCodes,
+  MessageType,
   ProposedFeatures,
   ResponseError,
+  ShowMessageNotification,
   TextDocumentSyncKind,
   type CancellationToken,
   type Connection,
@@ -248,7 +250,8 @@ export function startLanguageServer(deps: ServerDeps = {}): Connection {
       oversizedNotified.add(d.uri);
       const message = `infra-review: ${d.path} is ${d.bytes} bytes, above infraReview.maxFileSize (${workspace.maxFileBytes}); it is not analysed.`;
       log(message);
-      void connection.window.showWarningMessage(message);
+      // A notification, not showWarningMessage's request: nothing to await, nothing to reject.
+      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
     }
   }
 
