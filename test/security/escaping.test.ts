@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Hover } from 'vscode-languageserver-protocol/node';
-import { neutralize } from '../../server/src/core/safe-text';
+import { neutralize, neutralizeFinding } from '../../server/src/core/safe-text';
 import { sarifText } from '../../server/src/cli/format-sarif';
 import { analyze } from '../../server/src/engine/engine';
 import { analyzeOptionsFor, createDns, type WorkspaceConfig } from '../../server/src/engine/setup';
@@ -42,6 +42,19 @@ describe('neutralize', () => {
   it('keeps ordinary text, tabs, non-ASCII letters and astral characters', () => {
     const s = 'relay.example.test [::1]/128 — Grüße 日本 \t 😀 "quoted" \\ $name';
     assert.equal(neutralize(s), s);
+  });
+
+  it('is idempotent, so every layer may apply it (the engine, the language server)', () => {
+    const once = neutralize(HOSTILE);
+    assert.equal(neutralize(once), once);
+    const at = { file: '/f', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+    const f = { rule: 'r', severity: 'error' as const, message: HOSTILE, at, related: [{ at, message: HOSTILE }], fixes: [{ title: HOSTILE, edits: [{ file: '/f', range: at.range, newText: HOSTILE }] }] };
+    const n = neutralizeFinding(f);
+    assert.equal(n.message, once);
+    assert.equal(n.related[0].message, once);
+    assert.equal(n.fixes[0].title, once);
+    assert.equal(n.fixes[0].edits[0].newText, HOSTILE, 'edits untouched');
+    assert.deepEqual(neutralizeFinding(n), n);
   });
 
   it('SARIF text: brackets (and a backslash before one) are escaped, nothing else', () => {

@@ -11,7 +11,7 @@ import type { DnsAnswer, DnsMode, DnsView } from '../dns/types';
 import { ALL_RULES } from '../rules/registry';
 import type { FormatAnalyzer } from './analyzers';
 import { collectFiles, InputError, toSlash } from './collect';
-import type { AnalyzeOptions, SeverityOverride } from './engine';
+import { NO_STRUCTURAL_EDITS, type AnalyzeOptions, type SeverityOverride } from './engine';
 import { createEditKit } from '../edits/kit-impl';
 import { FORMAT_ANALYZERS } from './formats';
 import { openDnsView } from './dns-setup';
@@ -55,13 +55,28 @@ export async function createDns(
   });
 }
 
+/**
+ * The edit kit, or exact replacements only when it cannot be built (its Nix parser is wasm
+ * that can fail): the findings still count, every caller of the engine gets them.
+ */
+function safeEditKit(log?: (m: string) => void): AnalyzeOptions['editKit'] {
+  return async (files) => {
+    try {
+      return await createEditKit(files);
+    } catch (e) {
+      log?.(`the edit kit failed, fixes that need it are left out: ${e instanceof Error ? e.message : String(e)}`);
+      return NO_STRUCTURAL_EDITS;
+    }
+  };
+}
+
 export function analyzeOptionsFor(config: WorkspaceConfig, dns: DnsView, log?: (m: string) => void): AnalyzeOptions {
   return {
     root: config.root,
     analyzers: defaultAnalyzers(),
     rules: ALL_RULES,
     dns,
-    editKit: createEditKit,
+    editKit: safeEditKit(log),
     severity: config.rules,
     log,
   };

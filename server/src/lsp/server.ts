@@ -25,6 +25,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import type { Finding } from '../core/finding';
+import { neutralizeFinding } from '../core/safe-text';
 import type { SourceFile } from '../core/source';
 import { writeSnapshot as zoneSnapshotText } from '../dns';
 import type { DnsAnswer, DnsView } from '../dns/types';
@@ -178,7 +179,9 @@ export function startLanguageServer(deps: ServerDeps = {}): Connection {
       };
       // Test seams (fake analyzers or rules) keep the one-shot engine.
       const result = deps.analyzers || deps.rules ? { ...(await analyze(files, options)), partial: false } : await incremental.analyze(files, options, dnsGeneration, signal).then((r) => ({ ...r, partial: !r.stats.full }));
-      const { model, findings } = result;
+      const { model } = result;
+      // Whatever path produced them, messages reach the client neutralised (see core/safe-text.ts).
+      const findings = result.findings.map(neutralizeFinding);
       if (signal.aborted) return; // a newer edit arrived: its analysis publishes instead
       // Units not re-run asked no DNS this time: the cache age shown stays the last run's.
       if (result.partial && stats.oldestCacheFetch === undefined) stats.oldestCacheFetch = latest?.stats.oldestCacheFetch;
