@@ -201,3 +201,34 @@ describe('closing a document', () => {
     }
   });
 });
+
+describe('protocol abuse', () => {
+  it('requests and notifications a confused client may send never take the server down', { timeout: 60_000 }, async () => {
+    const dir = workspace();
+    const s = await LspSession.start(dir, { initializationOptions: { dns: { mode: 'off' } } });
+    try {
+      const path = join(dir, 'legacy-relay/main.cf');
+      const { uri: u } = s.open(path);
+      await s.diagnosticsFor(u, (p) => p.version === 1);
+      const ghost = uri(join(dir, 'nowhere/main.cf'));
+      const far = { line: 1_000_000, character: 1_000_000 };
+      assert.equal(await s.connection.sendRequest('textDocument/hover', { textDocument: { uri: ghost }, position: { line: 0, character: 0 } }), null);
+      await s.connection.sendRequest('textDocument/hover', { textDocument: { uri: u }, position: far });
+      await s.connection.sendRequest('textDocument/codeAction', { textDocument: { uri: u }, range: { start: far, end: far }, context: { diagnostics: [{ range: { start: far, end: far }, message: 'x', code: 'postfix-match-list-brackets', data: { key: 42, fixes: 'not a list' } }] } });
+      await s.connection.sendRequest('textDocument/inlayHint', { textDocument: { uri: ghost }, range: { start: { line: 0, character: 0 }, end: far } });
+      s.connection.sendNotification('textDocument/didChange', { textDocument: { uri: ghost, version: 7 }, contentChanges: [{ text: 'x' }] });
+      s.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: 'untitled:Untitled-1', languageId: 'nix', version: 1, text: '{' } });
+      s.connection.sendNotification('textDocument/didClose', { textDocument: { uri: ghost } });
+      s.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: 'file:///etc/passwd', type: 2 }, { uri: 'not a uri', type: 1 }] });
+      s.connection.sendNotification('workspace/didChangeConfiguration', { settings: { infraReview: { dns: { mode: 42, resolvers: 'x' }, rules: [1, 2], maxFileSize: -5 } } });
+      // A change whose range lies beyond the end of the document is clamped, not fatal.
+      const v = s.change(u, [{ range: { start: { line: 500, character: 0 }, end: { line: 900, character: 3 } }, text: '\nmynetworks = ::1/128\n' }]);
+      const after = await s.diagnosticsFor(u, (p) => p.version === v, 20_000);
+      assert.ok(after.diagnostics.some((d) => d.code === 'postfix-match-list-brackets'));
+      assert.equal(s.process.exitCode, null, 'the server is alive');
+      assert.ok(!s.stderr.join('').includes('Unhandled'), s.stderr.join(''));
+    } finally {
+      await s.stop();
+    }
+  });
+});
