@@ -31,8 +31,20 @@ export function buildString(node: Node, file: string, evalExpr: (e: Node) => Nix
     if (!c) continue;
     switch (c.type) {
       case 'string_fragment': {
+        // Runs of characters written as themselves, not one unit per character (assemble
+        // merges adjacent ones into the same piece either way). Indentation stripping looks at
+        // spaces and newlines one by one, so in indented strings those stay single units.
         const t = c.text;
-        for (let i = 0; i < t.length; i++) units.push({ kind: 'lit', text: t[i], src: c.startIndex + i, srcEnd: c.startIndex + i + 1 });
+        const base = c.startIndex;
+        let i = 0;
+        while (i < t.length) {
+          let j = i + 1;
+          if (indented && (t[i] === ' ' || t[i] === '\n')) j = i + 1;
+          else if (indented) while (j < t.length && t[j] !== ' ' && t[j] !== '\n') j++;
+          else j = t.length;
+          units.push({ kind: 'lit', text: t.slice(i, j), src: base + i, srcEnd: base + j });
+          i = j;
+        }
         break;
       }
       case 'escape_sequence': {
