@@ -13,6 +13,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { RestartPolicy } from './restart-policy';
 import { ANALYSIS_DONE, REFRESH_DNS, STATUS, WRITE_SNAPSHOT, type RefreshDnsResult, type StatusParams, type WriteSnapshotResult } from './protocol';
 import { StatusView } from './status';
 
@@ -31,17 +32,22 @@ let published = 0;
 const analysisListeners: (() => void)[] = [];
 
 function crashHandler(output: vscode.OutputChannel): ErrorHandler {
-  let restarts = 0;
+  const policy = new RestartPolicy();
   return {
     error: () => ({ action: ErrorAction.Continue }),
     closed: () => {
-      restarts++;
-      if (restarts === 1) {
-        output.appendLine('infra-review: the language server stopped unexpectedly; restarting it once.');
-        void vscode.window.showWarningMessage('infra-review: the language server stopped unexpectedly and was restarted.', 'Show Log').then((a) => a && output.show());
+      const d = policy.onCrash(Date.now());
+      if (d.restart) {
+        output.appendLine('infra-review: the language server stopped unexpectedly; restarting it.');
+        if (d.notify) {
+          void vscode.window.showWarningMessage('infra-review: the language server stopped unexpectedly and was restarted.', 'Show Log').then((a) => a && output.show());
+        }
         return { action: CloseAction.Restart, handled: true };
       }
-      void vscode.window.showErrorMessage('infra-review: the language server stopped again and was not restarted. Reload the window to try again.', 'Show Log').then((a) => a && output.show());
+      output.appendLine(`infra-review: the language server was not restarted: ${d.reason}.`);
+      void vscode.window
+        .showErrorMessage(`infra-review: the language server was not restarted (${d.reason}). Reload the window to try again.`, 'Show Log')
+        .then((a) => a && output.show());
       return { action: CloseAction.DoNotRestart, handled: true };
     },
   };
