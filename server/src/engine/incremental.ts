@@ -183,8 +183,9 @@ export class IncrementalEngine {
   /**
    * Analyses a snapshot of the workspace. `dnsKey` must change whenever DNS answers may have
    * changed (new view, zones reloaded, live answers arrived): then every unit runs again.
+   * When `signal` is aborted by the end, nothing is kept and the findings are empty.
    */
-  async analyze(files: readonly SourceFile[], options: AnalyzeOptions, dnsKey: unknown): Promise<IncrementalAnalysis> {
+  async analyze(files: readonly SourceFile[], options: AnalyzeOptions, dnsKey: unknown, signal?: AbortSignal): Promise<IncrementalAnalysis> {
     const t0 = performance.now();
     const { model, failures } = await buildModel(files, options);
     const t1 = performance.now();
@@ -213,6 +214,8 @@ export class IncrementalEngine {
       };
       await Promise.all(Array.from({ length: Math.min(UNIT_CONCURRENCY, toRun.length) }, worker));
     }
+    // An aborted run may have seen cancelled DNS answers: keep nothing of it.
+    if (signal?.aborted) return { model, findings: [], stats: { full, why: 'aborted', units: units.length, unitsRun: toRun.length, hosts: model.hosts.length, hostsRun: 0, modelMs: t1 - t0, rulesMs: 0 } };
     this.results = next;
     this.lastDnsKey = dnsKey;
     this.lastRuleKey = rk;
