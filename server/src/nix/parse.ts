@@ -92,7 +92,9 @@ function treeDepthExceeds(tree: Tree, limit: number): boolean {
   let depth = 0;
   try {
     for (;;) {
-      if (cursor.gotoFirstChild()) {
+      // A subtree of n nodes is at most n - 1 levels deep: subtrees that cannot reach the limit
+      // are not walked (nearly all of a normal file; the editor re-checks after each keystroke).
+      if (depth + cursor.currentNode.descendantCount - 1 > limit && cursor.gotoFirstChild()) {
         if (++depth > limit) return true;
         continue;
       }
