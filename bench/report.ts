@@ -7,7 +7,7 @@ import { fmt, summary } from './stats';
 
 export interface BenchResults {
   readonly date: string;
-  readonly machine: { cpu: string; cores: number; memGb: number; node: string; load: string };
+  readonly machine: { cpu: string; cores: number; memGb: number; node: string; load: string; commit: string };
   readonly quick: boolean;
   readonly seed: number;
   readonly cold: {
@@ -66,7 +66,7 @@ function percentiles(xs: readonly number[], minus = 0): string {
 export function renderReport(r: BenchResults, budgets: readonly Budget[]): { table: string; splice(doc: string): string } {
   const L: string[] = [];
   const m = r.machine;
-  L.push(`Run of ${r.date}${r.quick ? ' (--quick: small sizes, not for the record)' : ''}: ${m.cpu}, ${m.cores} cores, ${m.memGb} GB, Node ${m.node}; load average at the end ${m.load}. Fleet seed ${r.seed}.`);
+  L.push(`Run of ${r.date} at commit \`${m.commit}\`${r.quick ? ' (--quick: small sizes, not for the record)' : ''}: ${m.cpu}, ${m.cores} cores, ${m.memGb} GB, Node ${m.node}; load average at the end ${m.load}. Fleet seed ${r.seed}.`);
   L.push('');
   L.push('Command: `npm run bench -- --check` (builds, then `node out/bench/run.js --check`). Every ratio compares two figures measured in the same run, interleaved.');
   L.push('');

@@ -11,6 +11,7 @@
  *
  * `--check` exits 1 when a budget fails. Timed assertions live here, never in unit tests.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -37,6 +38,16 @@ const SEED = 20261121;
 /** `--only=cold,dns`: a subset, for working on one figure (never written to the docs). */
 const ONLY = new Set(process.argv.slice(2).filter((a) => a.startsWith('--only=')).flatMap((a) => a.slice(7).split(',')));
 const wanted = (part: string) => ONLY.size === 0 || ONLY.has(part);
+
+/** The commit measured (set INFRA_REVIEW_BENCH_COMMIT when running a copy outside the checkout). */
+function gitCommit(): string {
+  if (process.env.INFRA_REVIEW_BENCH_COMMIT) return process.env.INFRA_REVIEW_BENCH_COMMIT;
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
 
 function log(m: string): void {
   process.stderr.write(`[bench] ${m}\n`);
@@ -303,7 +314,7 @@ async function main(): Promise<void> {
     const dns = wanted('dns') ? await dnsBench(work, largest) : undefined;
     const results: BenchResults = {
       date: started.toISOString(),
-      machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memGb: Math.round(totalmem() / 2 ** 30), node: process.version, load: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ') },
+      machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memGb: Math.round(totalmem() / 2 ** 30), node: process.version, load: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '), commit: gitCommit() },
       quick: QUICK,
       seed: SEED,
       cold,
