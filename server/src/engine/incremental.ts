@@ -18,6 +18,7 @@
 import type { Finding, Severity } from '../core/finding';
 import type { SourceFile } from '../core/source';
 import type { Location } from '../core/text';
+import type { EditKit } from '../edits/kit';
 import type { ComposeProject, FileSummary, Host, InfraModel, PostfixInstance } from '../model/types';
 import type { Rule } from '../rules/types';
 import { buildModel, compareFindings, INTERNAL_ERROR_RULE, type Analysis, type AnalyzeOptions } from './engine';
@@ -54,6 +55,16 @@ interface UnitResult {
 }
 
 const FILE_START = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+/** Fixes when the edit kit cannot be built: exact replacements only (as analyze()). */
+const NO_STRUCTURAL_EDITS: EditKit = {
+  replace: (at, newText) => ({ file: at.file, range: at.range, newText }),
+  setPostfixMain: () => undefined,
+  setMasterOverride: () => undefined,
+  setNixOption: () => undefined,
+  appendNixList: () => undefined,
+  setComposeValue: () => undefined,
+};
 /** Units analysed at once: rules await DNS, so units overlap their look-ups. */
 const UNIT_CONCURRENCY = 32;
 
@@ -144,7 +155,7 @@ function suppressedLines(model: InfraModel): Map<string, Map<number, Set<string>
 }
 
 /** One unit through every rule, as `runRules` does for the whole model (without suppressions). */
-async function runUnit(unit: Unit, whole: InfraModel, edits: Awaited<ReturnType<AnalyzeOptions['editKit']>>, options: AnalyzeOptions, rules: readonly Rule[]): Promise<Finding[]> {
+async function runUnit(unit: Unit, whole: InfraModel, edits: EditKit, options: AnalyzeOptions, rules: readonly Rule[]): Promise<Finding[]> {
   const model = unit.slice(whole);
   const findings: Finding[] = [];
   await Promise.all(
@@ -202,9 +213,18 @@ export class IncrementalEngine {
       else toRun.push(u);
     }
     const rules = options.rules.filter((r) => options.severity?.get(r.meta.id) !== 'off');
+    let kitFailure: Finding | undefined;
     if (toRun.length) {
       const byPath = new Map(files.map((f) => [f.path, f] as const));
-      const edits = await options.editKit(byPath);
+      let edits: EditKit;
+      try {
+        edits = await options.editKit(byPath);
+      } catch (e) {
+        // As analyze(): the findings still count, without the fixes that need the edit builders.
+        options.log?.(`the edit kit failed: ${e instanceof Error ? e.message : String(e)}`);
+        kitFailure = internalError({ file: model.files[0]?.file ?? options.root, range: FILE_START }, 'the edit kit', e);
+        edits = NO_STRUCTURAL_EDITS;
+      }
       let i = 0;
       const worker = async () => {
         while (i < toRun.length) {
@@ -220,10 +240,11 @@ export class IncrementalEngine {
     this.lastDnsKey = dnsKey;
     this.lastRuleKey = rk;
     this.lastCrossKey = ck;
-    this.primed = true;
+    // Units run without the edit kit lack fixes: the next analysis runs everything again.
+    this.primed = !kitFailure;
 
     const suppressed = suppressedLines(model);
-    const findings: Finding[] = [...failures];
+    const findings: Finding[] = [...failures, ...(kitFailure ? [kitFailure] : [])];
     for (const u of units) {
       for (const f of next.get(u.key)!.findings) {
         const rules = f.rule === INTERNAL_ERROR_RULE ? undefined : suppressed.get(f.at.file)?.get(f.at.range.start.line);

@@ -73,3 +73,16 @@ test('a changed DNS key or severity re-runs every unit', async () => {
   assert.deepEqual(r.findings, (await analyze(ws.files, off)).findings);
   await ws.close();
 });
+
+test('an edit kit that cannot be built: the findings of analyze() (one internal error, no structural fixes), and the next run starts over', async () => {
+  const ws = await workspace();
+  const broken = { ...ws.analyzeOptions, editKit: () => Promise.reject(new Error('kit exploded')) };
+  const engine = new IncrementalEngine();
+  const inc = await engine.analyze(ws.files, broken, 'dns');
+  assert.deepEqual(inc.findings, (await analyze(ws.files, broken)).findings);
+  assert.equal(inc.findings.filter((f) => f.rule === 'internal-error').length, 1);
+  const next = await engine.analyze(ws.files, ws.analyzeOptions, 'dns');
+  assert.equal(next.stats.full, true);
+  assert.deepEqual(next.findings, (await analyze(ws.files, ws.analyzeOptions)).findings);
+  await ws.close();
+});
