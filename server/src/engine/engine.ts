@@ -38,7 +38,7 @@ function errorText(e: unknown): string {
   return e instanceof Error ? (e.stack ?? e.message).split('\n').slice(0, 3).join(' | ') : String(e);
 }
 
-function internalError(at: Location, what: string, e: unknown): Finding {
+export function internalError(at: Location, what: string, e: unknown): Finding {
   return {
     rule: INTERNAL_ERROR_RULE,
     severity: 'error',
@@ -49,7 +49,7 @@ function internalError(at: Location, what: string, e: unknown): Finding {
   };
 }
 
-const FILE_START = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+export const FILE_START = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 export async function buildModel(files: readonly SourceFile[], options: Pick<AnalyzeOptions, 'root' | 'analyzers' | 'log'>): Promise<{ model: InfraModel; failures: Finding[] }> {
   const results: FormatResult[] = [];
@@ -107,7 +107,9 @@ async function isolateFailure(
   return { result, failures };
 }
 
-function suppressedLines(model: InfraModel): Map<string, Map<number, Set<string>>> {
+export type SuppressedLines = Map<string, Map<number, Set<string>>>;
+
+export function suppressedLines(model: InfraModel): SuppressedLines {
   const out = new Map<string, Map<number, Set<string>>>();
   for (const f of model.files) {
     if (!f.suppressions.length) continue;
@@ -143,51 +145,57 @@ export const NO_STRUCTURAL_EDITS: EditKit = {
   setComposeValue: () => undefined,
 };
 
-export async function runRules(model: InfraModel, files: ReadonlyMap<string, SourceFile>, options: AnalyzeOptions): Promise<Finding[]> {
-  const findings: Finding[] = [];
-  let edits: EditKit;
+/** The edit kit for a run; when it cannot be built, exact replacements only and one internal error. */
+export async function editKitFor(files: ReadonlyMap<string, SourceFile>, model: InfraModel, options: AnalyzeOptions): Promise<{ edits: EditKit; failure?: Finding }> {
   try {
-    edits = await options.editKit(files);
+    return { edits: await options.editKit(files) };
   } catch (e) {
     // The findings still count; only fixes that need the edit builders are lost.
     options.log?.(`the edit kit failed: ${errorText(e)}`);
-    findings.push(internalError({ file: model.files[0]?.file ?? options.root, range: FILE_START }, 'the edit kit', e));
-    edits = NO_STRUCTURAL_EDITS;
+    return { edits: NO_STRUCTURAL_EDITS, failure: internalError({ file: model.files[0]?.file ?? options.root, range: FILE_START }, 'the edit kit', e) };
   }
+}
+
+/**
+ * Runs one rule over a model (the whole one, or a slice of it): its findings with the
+ * severity override applied and their text neutralised, or one internal error at `failureAt`
+ * when it throws. Suppressions are the caller's (they need the whole model's comments).
+ */
+export async function checkRule(rule: Rule, model: InfraModel, edits: EditKit, options: AnalyzeOptions, failureAt: Location): Promise<Finding[]> {
+  const override = options.severity?.get(rule.meta.id);
+  if (override === 'off') return [];
+  let raw;
+  try {
+    raw = await rule.check({ model, dns: options.dns, edits });
+  } catch (e) {
+    options.log?.(`rule ${rule.meta.id} failed: ${errorText(e)}`);
+    return [internalError(failureAt, `rule ${rule.meta.id}`, e)];
+  }
+  return raw.map((r) => ({
+    rule: rule.meta.id,
+    // An override replaces the rule's default; a rule's own lowered severity (info for a
+    // partial mitigation) is kept unless the user overrides the rule explicitly.
+    severity: override ?? r.severity ?? rule.meta.defaultSeverity,
+    // Messages quote files and DNS records: neutralised once here for every output.
+    message: neutralize(r.message),
+    at: r.at,
+    related: (r.related ?? []).map((x) => ({ ...x, message: neutralize(x.message) })),
+    fixes: (r.fixes ?? []).map((x) => ({ ...x, title: neutralize(x.title) })),
+  }));
+}
+
+export function isSuppressed(suppressed: SuppressedLines, f: Finding): boolean {
+  if (f.rule === INTERNAL_ERROR_RULE) return false;
+  const rules = suppressed.get(f.at.file)?.get(f.at.range.start.line);
+  return !!rules && (rules.has(f.rule) || rules.has('all'));
+}
+
+export async function runRules(model: InfraModel, files: ReadonlyMap<string, SourceFile>, options: AnalyzeOptions): Promise<Finding[]> {
+  const { edits, failure } = await editKitFor(files, model, options);
   const suppressed = suppressedLines(model);
-  await Promise.all(
-    options.rules.map(async (rule) => {
-      const override = options.severity?.get(rule.meta.id);
-      if (override === 'off') return;
-      let raw;
-      try {
-        raw = await rule.check({ model, dns: options.dns, edits });
-      } catch (e) {
-        options.log?.(`rule ${rule.meta.id} failed: ${errorText(e)}`);
-        const at = model.files[0] ? { file: model.files[0].file, range: FILE_START } : { file: options.root, range: FILE_START };
-        findings.push(internalError(at, `rule ${rule.meta.id}`, e));
-        return;
-      }
-      for (const r of raw) {
-        const lines = suppressed.get(r.at.file);
-        const rules = lines?.get(r.at.range.start.line);
-        if (rules && (rules.has(rule.meta.id) || rules.has('all'))) continue;
-        // An override replaces the rule's default; a rule's own lowered severity (info for a
-        // partial mitigation) is kept unless the user overrides the rule explicitly.
-        const severity: Severity = override ?? r.severity ?? rule.meta.defaultSeverity;
-        // Messages quote files and DNS records: neutralised once here for every output.
-        findings.push({
-          rule: rule.meta.id,
-          severity,
-          message: neutralize(r.message),
-          at: r.at,
-          related: (r.related ?? []).map((x) => ({ ...x, message: neutralize(x.message) })),
-          fixes: (r.fixes ?? []).map((x) => ({ ...x, title: neutralize(x.title) })),
-        });
-      }
-    }),
-  );
-  return findings;
+  const failureAt = { file: model.files[0]?.file ?? options.root, range: FILE_START };
+  const perRule = await Promise.all(options.rules.map((rule) => checkRule(rule, model, edits, options, failureAt)));
+  return [...(failure ? [failure] : []), ...perRule.flat().filter((f) => !isSuppressed(suppressed, f))];
 }
 
 export async function analyze(files: readonly SourceFile[], options: AnalyzeOptions): Promise<Analysis> {
@@ -199,7 +207,7 @@ export async function analyze(files: readonly SourceFile[], options: AnalyzeOpti
 }
 
 /** Two rules paths can reach the same finding (one host seen from two files): keep one. */
-function dedupe(sorted: Finding[]): Finding[] {
+export function dedupe(sorted: Finding[]): Finding[] {
   const out: Finding[] = [];
   let prevKey = '';
   for (const f of sorted) {

@@ -15,13 +15,12 @@
  * Suppressions are applied to the merged findings, so a suppression comment in any file
  * takes effect without re-running units.
  */
-import type { Finding, Severity } from '../core/finding';
+import type { Finding } from '../core/finding';
 import type { SourceFile } from '../core/source';
-import type { Location } from '../core/text';
 import type { EditKit } from '../edits/kit';
 import type { ComposeProject, FileSummary, Host, InfraModel, PostfixInstance } from '../model/types';
 import type { Rule } from '../rules/types';
-import { buildModel, compareFindings, INTERNAL_ERROR_RULE, type Analysis, type AnalyzeOptions } from './engine';
+import { buildModel, checkRule, compareFindings, dedupe, editKitFor, FILE_START, isSuppressed, suppressedLines, type Analysis, type AnalyzeOptions } from './engine';
 
 export interface IncrementalStats {
   /** Every unit ran (first analysis, or a shared input changed). */
@@ -54,17 +53,6 @@ interface UnitResult {
   readonly findings: readonly Finding[];
 }
 
-const FILE_START = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-
-/** Fixes when the edit kit cannot be built: exact replacements only (as analyze()). */
-const NO_STRUCTURAL_EDITS: EditKit = {
-  replace: (at, newText) => ({ file: at.file, range: at.range, newText }),
-  setPostfixMain: () => undefined,
-  setMasterOverride: () => undefined,
-  setNixOption: () => undefined,
-  appendNixList: () => undefined,
-  setComposeValue: () => undefined,
-};
 /** Units analysed at once: rules await DNS, so units overlap their look-ups. */
 const UNIT_CONCURRENCY = 32;
 
@@ -128,54 +116,11 @@ function sameInputs(a: readonly object[], b: readonly object[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-function internalError(at: Location, what: string, e: unknown): Finding {
-  return {
-    rule: INTERNAL_ERROR_RULE,
-    severity: 'error',
-    message: `infra-review internal error in ${what}: ${e instanceof Error ? e.message : String(e)}. Other findings are still reported; please report this.`,
-    at,
-    related: [],
-    fixes: [],
-  };
-}
-
-function suppressedLines(model: InfraModel): Map<string, Map<number, Set<string>>> {
-  const out = new Map<string, Map<number, Set<string>>>();
-  for (const f of model.files) {
-    if (!f.suppressions.length) continue;
-    const lines = new Map<number, Set<string>>();
-    for (const s of f.suppressions) {
-      const set = lines.get(s.line) ?? new Set<string>();
-      set.add(s.rule);
-      lines.set(s.line, set);
-    }
-    out.set(f.file, lines);
-  }
-  return out;
-}
-
-/** One unit through every rule, as `runRules` does for the whole model (without suppressions). */
+/** One unit through every rule, as `runRules` does for the whole model (suppressions come after). */
 async function runUnit(unit: Unit, whole: InfraModel, edits: EditKit, options: AnalyzeOptions, rules: readonly Rule[]): Promise<Finding[]> {
   const model = unit.slice(whole);
-  const findings: Finding[] = [];
-  await Promise.all(
-    rules.map(async (rule) => {
-      const override = options.severity?.get(rule.meta.id);
-      let raw;
-      try {
-        raw = await rule.check({ model, dns: options.dns, edits });
-      } catch (e) {
-        options.log?.(`rule ${rule.meta.id} failed on ${unit.key.replace(/\0/g, ' ')}: ${e instanceof Error ? e.message : String(e)}`);
-        findings.push(internalError({ file: unit.anchor || whole.root, range: FILE_START }, `rule ${rule.meta.id}`, e));
-        return;
-      }
-      for (const r of raw) {
-        const severity: Severity = (override === 'off' ? undefined : override) ?? r.severity ?? rule.meta.defaultSeverity;
-        findings.push({ rule: rule.meta.id, severity, message: r.message, at: r.at, related: r.related ?? [], fixes: r.fixes ?? [] });
-      }
-    }),
-  );
-  return findings;
+  const at = { file: unit.anchor || whole.root, range: FILE_START };
+  return (await Promise.all(rules.map((rule) => checkRule(rule, model, edits, options, at)))).flat();
 }
 
 export class IncrementalEngine {
@@ -216,15 +161,9 @@ export class IncrementalEngine {
     let kitFailure: Finding | undefined;
     if (toRun.length) {
       const byPath = new Map(files.map((f) => [f.path, f] as const));
-      let edits: EditKit;
-      try {
-        edits = await options.editKit(byPath);
-      } catch (e) {
-        // As analyze(): the findings still count, without the fixes that need the edit builders.
-        options.log?.(`the edit kit failed: ${e instanceof Error ? e.message : String(e)}`);
-        kitFailure = internalError({ file: model.files[0]?.file ?? options.root, range: FILE_START }, 'the edit kit', e);
-        edits = NO_STRUCTURAL_EDITS;
-      }
+      const kit = await editKitFor(byPath, model, options);
+      const edits = kit.edits;
+      kitFailure = kit.failure;
       let i = 0;
       const worker = async () => {
         while (i < toRun.length) {
@@ -246,11 +185,7 @@ export class IncrementalEngine {
     const suppressed = suppressedLines(model);
     const findings: Finding[] = [...failures, ...(kitFailure ? [kitFailure] : [])];
     for (const u of units) {
-      for (const f of next.get(u.key)!.findings) {
-        const rules = f.rule === INTERNAL_ERROR_RULE ? undefined : suppressed.get(f.at.file)?.get(f.at.range.start.line);
-        if (rules && (rules.has(f.rule) || rules.has('all'))) continue;
-        findings.push(f);
-      }
+      for (const f of next.get(u.key)!.findings) if (!isSuppressed(suppressed, f)) findings.push(f);
     }
     findings.sort(compareFindings);
     const t2 = performance.now();
@@ -269,17 +204,4 @@ export class IncrementalEngine {
       },
     };
   }
-}
-
-/** As `analyze()`: one host seen from two files can give the same finding twice. */
-function dedupe(sorted: Finding[]): Finding[] {
-  const out: Finding[] = [];
-  let prevKey = '';
-  for (const f of sorted) {
-    const r = f.at.range;
-    const key = `${f.rule}\0${f.at.file}\0${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}\0${f.message}`;
-    if (key !== prevKey) out.push(f);
-    prevKey = key;
-  }
-  return out;
 }
