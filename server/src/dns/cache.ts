@@ -119,11 +119,7 @@ export class DnsCache {
   }
 
   put(entry: CacheEntry): void {
-    const strip = (r: DnsRecord): DnsRecord => {
-      const { at: _at, ...rest } = r;
-      return rest as DnsRecord;
-    };
-    const clean: CacheEntry = { ...entry, name: normalizeName(entry.name), records: entry.records.map(strip), chain: entry.chain.map(strip) };
+    const clean: CacheEntry = { ...entry, name: normalizeName(entry.name), records: stripLocations(entry.records), chain: stripLocations(entry.chain) };
     this.entries.set(key(clean.name, clean.type), clean);
     this.dirty = true;
   }
@@ -153,6 +149,15 @@ export class DnsCache {
     }
     this.dirty = false;
   }
+}
+
+/** Records without their zone-file locations; live answers have none, so usually the same array. */
+function stripLocations(records: readonly DnsRecord[]): readonly DnsRecord[] {
+  if (!records.some((r) => r.at !== undefined)) return records;
+  return records.map((r) => {
+    const { at: _at, ...rest } = r;
+    return rest as DnsRecord;
+  });
 }
 
 function key(name: string, type: string): string {

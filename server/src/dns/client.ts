@@ -11,6 +11,8 @@ import { readFileSync } from 'node:fs';
 import * as dnsPacket from 'dns-packet';
 import type { RRType, UnknownReason } from './types';
 import { normalizeName } from './names';
+import { deadline } from './deadlines';
+import type { Deadline } from './deadlines';
 
 export interface ServerAddress {
   readonly host: string;
@@ -23,10 +25,17 @@ export type ExchangeResult =
   | { readonly kind: 'response'; readonly packet: DecodedResponse; readonly server: string; readonly tcp: boolean }
   | { readonly kind: 'failure'; readonly reason: UnknownReason; readonly detail: string };
 
+/** What the client needs of an AbortSignal; the resolver passes a lighter object of its own. */
+export interface AbortLike {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
 export interface ExchangeOptions {
   /** Budget for the UDP exchange, retry included; TCP after truncation gets the same again. */
   readonly timeoutMs: number;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortLike;
   /** EDNS UDP payload size advertised (RFC 9715 suggests 1232). */
   readonly udpPayloadSize?: number;
 }
@@ -71,6 +80,10 @@ export function systemResolvers(): string[] {
 }
 
 function buildQuery(id: number, name: string, type: RRType, udpPayloadSize: number): Buffer {
+  return encodeQuestion(id, name, type, udpPayloadSize) ?? encodeWithPacket(id, name, type, udpPayloadSize);
+}
+
+function encodeWithPacket(id: number, name: string, type: RRType, udpPayloadSize: number): Buffer {
   const opt = { type: 'OPT', name: '.', udpPayloadSize, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] };
   return dnsPacket.encode({
     type: 'query',
@@ -79,6 +92,48 @@ function buildQuery(id: number, name: string, type: RRType, udpPayloadSize: numb
     questions: [{ type, name, class: 'IN' }],
     additionals: [opt as unknown as dnsPacket.Answer],
   });
+}
+
+const TYPE_CODES: Readonly<Record<RRType, number>> = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, MX: 15, TXT: 16, AAAA: 28 };
+const PLAIN_NAME = /^[a-z0-9_*-]{1,63}(?:\.[a-z0-9_*-]{1,63})*$/;
+
+/**
+ * The bytes dns-packet writes for our query (RD, one IN question, an OPT record), without
+ * building and walking its object model: most of the encoding cost per question. Only plain
+ * names (what normalizeName gives for host names); anything else goes through dns-packet.
+ */
+export function encodeQuestion(id: number, name: string, type: RRType, udpPayloadSize: number): Buffer | undefined {
+  if (name.length > 253 || (name !== '' && !PLAIN_NAME.test(name))) return undefined;
+  const qname = name === '' ? 1 : name.length + 2;
+  const buf = Buffer.allocUnsafe(12 + qname + 4 + 11);
+  buf.writeUInt16BE(id, 0);
+  buf.writeUInt16BE(dnsPacket.RECURSION_DESIRED, 2);
+  buf.writeUInt16BE(1, 4); // QDCOUNT
+  buf.writeUInt32BE(0, 6); // ANCOUNT, NSCOUNT
+  buf.writeUInt16BE(1, 10); // ARCOUNT: the OPT record
+  let o = 12;
+  if (name !== '') {
+    let start = 0;
+    for (;;) {
+      const dot = name.indexOf('.', start);
+      const end = dot < 0 ? name.length : dot;
+      buf[o++] = end - start;
+      o += buf.write(name.slice(start, end), o, 'latin1');
+      if (dot < 0) break;
+      start = dot + 1;
+    }
+  }
+  buf[o++] = 0;
+  buf.writeUInt16BE(TYPE_CODES[type], o);
+  buf.writeUInt16BE(1, o + 2); // IN
+  o += 4;
+  // OPT: root name, type 41, class = payload size, TTL 0 (rcode, version, flags), no options.
+  buf[o] = 0;
+  buf.writeUInt16BE(41, o + 1);
+  buf.writeUInt16BE(udpPayloadSize, o + 3);
+  buf.writeUInt32BE(0, o + 5);
+  buf.writeUInt16BE(0, o + 9);
+  return buf;
 }
 
 /** undefined: not ours (ignore it); 'malformed': ours (ID matches) but unreadable or wrong question. */
@@ -93,7 +148,7 @@ function readResponse(buf: Buffer, id: number, name: string, type: RRType): Deco
   if (!packet.flag_qr) return undefined;
   const q = packet.questions?.[0];
   // A spoofed or stale packet with our ID but another question is ignored, not trusted.
-  if (!q || normalizeName(q.name) !== normalizeName(name) || q.type !== type) return undefined;
+  if (!q || q.type !== type || (q.name !== name && normalizeName(q.name) !== normalizeName(name))) return undefined;
   return packet;
 }
 
@@ -233,14 +288,16 @@ function exchangeUdp(servers: readonly ServerAddress[], name: string, type: RRTy
   const attempts = [servers[0], servers[1 % servers.length]];
   return new Promise((resolve) => {
     const stops: (() => void)[] = [];
-    const timers: NodeJS.Timeout[] = [];
     const errors: string[] = [];
     let sent = 0;
     let done = false;
+    let retry: Deadline | undefined;
+    let expire: Deadline | undefined;
     const finish = (r: ExchangeResult) => {
       if (done) return;
       done = true;
-      for (const t of timers) clearTimeout(t);
+      retry?.cancel();
+      expire?.cancel();
       for (const stop of stops) stop();
       signal?.removeEventListener('abort', onAbort);
       resolve(r);
@@ -273,17 +330,16 @@ function exchangeUdp(servers: readonly ServerAddress[], name: string, type: RRTy
             // Every attempt sent so far failed at once (no route, refused): offline, not a slow timeout.
             if (errors.length === attempts.length) finish({ kind: 'failure', reason: 'offline', detail: errors.join('; ') });
             else if (sent < attempts.length) {
-              clearTimeout(retry);
+              retry?.cancel();
               send(sent);
             }
           },
         }),
       );
     };
-    const retry = setTimeout(() => sent < attempts.length && send(1), Math.floor(timeoutMs / 2));
-    timers.push(retry);
+    retry = deadline(Math.floor(timeoutMs / 2), () => sent < attempts.length && send(1));
+    expire = deadline(timeoutMs, () => finish({ kind: 'failure', reason: 'timeout', detail: `no answer from ${[...new Set(attempts.map(formatServer))].join(', ')} within ${timeoutMs} ms` }));
     send(0);
-    timers.push(setTimeout(() => finish({ kind: 'failure', reason: 'timeout', detail: `no answer from ${[...new Set(attempts.map(formatServer))].join(', ')} within ${timeoutMs} ms` }), timeoutMs));
   });
 }
 

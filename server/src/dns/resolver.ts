@@ -7,7 +7,7 @@
 import type * as dnsPacket from 'dns-packet';
 import type { DnsRecord, RRType, UnknownReason } from './types';
 import { canonicalAddress, normalizeName } from './names';
-import type { DecodedResponse, ServerAddress } from './client';
+import type { AbortLike, DecodedResponse, ServerAddress } from './client';
 import { exchange, parseServerAddress, systemResolvers } from './client';
 
 export type LiveResult =
@@ -40,7 +40,7 @@ export function fromWire(a: dnsPacket.Answer): DnsRecord | undefined {
   switch (a.type) {
     case 'A':
     case 'AAAA':
-      return { name, type: a.type, ttl, data: canonicalAddress(String(data)) ?? String(data) };
+      return { name, type: a.type, ttl, data: wireAddress(a.type, String(data)) };
     case 'CNAME':
     case 'PTR':
     case 'NS':
@@ -64,6 +64,68 @@ export function fromWire(a: dnsPacket.Answer): DnsRecord | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * Canonical text of an address dns-packet decoded: its A form (dotted decimal from four
+ * bytes) is already canonical; its AAAA form is not RFC 5952 (it compresses the first run
+ * of zeros, not the longest), so the eight groups are reformatted here rather than handed
+ * to ip-address, which costs more than the rest of the answer. IPv4-mapped addresses and
+ * anything unexpected take the general path (canonicalAddress), which treats them as names do.
+ */
+function wireAddress(type: 'A' | 'AAAA', text: string): string {
+  if (type === 'A' && DOTTED.test(text)) return text;
+  if (type === 'AAAA') {
+    const groups = v6Groups(text);
+    if (groups && !(groups[5] === 0xffff && groups[0] === 0 && groups[1] === 0 && groups[2] === 0 && groups[3] === 0 && groups[4] === 0)) return formatV6(groups);
+  }
+  return canonicalAddress(text) ?? text;
+}
+
+const DOTTED = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+const HEX_GROUP = /^[0-9a-f]{1,4}$/;
+
+/** The eight 16-bit groups of a hex-only IPv6 text (at most one `::`), else undefined. */
+function v6Groups(text: string): number[] | undefined {
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const parse = (h: string): number[] | undefined => {
+    if (h === '') return [];
+    const out: number[] = [];
+    for (const g of h.split(':')) {
+      if (!HEX_GROUP.test(g)) return undefined;
+      out.push(parseInt(g, 16));
+    }
+    return out;
+  };
+  const head = parse(halves[0]);
+  const tail = halves.length === 2 ? parse(halves[1]) : [];
+  if (!head || !tail) return undefined;
+  if (halves.length === 1) return head.length === 8 ? head : undefined;
+  const fill = 8 - head.length - tail.length;
+  return fill >= 1 ? [...head, ...new Array<number>(fill).fill(0), ...tail] : undefined;
+}
+
+/** RFC 5952: lower case, no leading zeros, the longest (first on a tie) run of 2+ zero groups as `::`. */
+function formatV6(groups: readonly number[]): string {
+  let best = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) {
+      best = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (best < 0) return hex.join(':');
+  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
 }
 
 /** Interprets one response to the question (name, type). Exported for tests. */
@@ -106,9 +168,32 @@ export function interpretResponse(name: string, type: RRType, packet: DecodedRes
   return { kind: 'nodata', chain, server, fetchedAt };
 }
 
+/**
+ * Cancellation of one shared question: an AbortController (an EventTarget, a signal object
+ * and listener bookkeeping) per question was a measurable share of its cost; the client only
+ * ever registers one listener.
+ */
+class Cancel implements AbortLike {
+  aborted = false;
+  private listener: (() => void) | undefined;
+  addEventListener(_type: 'abort', listener: () => void): void {
+    this.listener = listener;
+  }
+  removeEventListener(_type: 'abort', listener: () => void): void {
+    if (this.listener === listener) this.listener = undefined;
+  }
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    const l = this.listener;
+    this.listener = undefined;
+    l?.();
+  }
+}
+
 interface InFlight {
   readonly promise: Promise<LiveResult>;
-  readonly controller: AbortController;
+  readonly controller: Cancel;
   waiters: number;
 }
 
@@ -120,7 +205,9 @@ export class LiveResolver {
   private readonly maxRecords: number;
   private readonly inflight = new Map<string, InFlight>();
   private active = 0;
-  private readonly queue: (() => void)[] = [];
+  /** Questions waiting for a slot, first at `queueHead` (shift() is O(n) on a long queue). */
+  private queue: (() => void)[] = [];
+  private queueHead = 0;
   /** Questions actually sent (deduplicated ones count once); for tests and status. */
   sent = 0;
 
@@ -147,15 +234,18 @@ export class LiveResolver {
     const key = `${normalizeName(name)}|${type}`;
     let entry = this.inflight.get(key);
     if (!entry) {
-      const controller = new AbortController();
-      const promise = this.limited(() => this.ask(name, type, controller.signal), controller.signal);
+      const controller = new Cancel();
+      const promise = this.limited(() => this.ask(name, type, controller), controller);
       const created: InFlight = { promise, controller, waiters: 0 };
       entry = created;
       this.inflight.set(key, created);
-      void promise.finally(() => this.inflight.get(key) === created && this.inflight.delete(key));
+      void promise.then(() => this.inflight.get(key) === created && this.inflight.delete(key));
     }
     const shared = entry;
     shared.waiters++;
+    // A caller that cannot cancel keeps the shared question alive for good: its count is never
+    // taken back, so it can share the promise itself.
+    if (!signal) return shared.promise;
     return new Promise((resolve) => {
       const onAbort = () => {
         // The shared query is cancelled only when every caller waiting for it gave up.
@@ -165,15 +255,15 @@ export class LiveResolver {
         }
         resolve(cancelled());
       };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      signal.addEventListener('abort', onAbort, { once: true });
       void shared.promise.then((r) => {
-        signal?.removeEventListener('abort', onAbort);
+        signal.removeEventListener('abort', onAbort);
         resolve(r);
       });
     });
   }
 
-  private async ask(name: string, type: RRType, signal: AbortSignal): Promise<LiveResult> {
+  private async ask(name: string, type: RRType, signal: AbortLike): Promise<LiveResult> {
     if (this.servers.length === 0) {
       const why = this.invalid.length ? `no usable resolver (cannot parse ${this.invalid.join(', ')})` : 'no DNS resolver is configured';
       return { kind: 'unknown', reason: 'offline', detail: why };
@@ -184,7 +274,7 @@ export class LiveResolver {
     return interpretResponse(name, type, r.packet, r.server, Date.now(), this.maxRecords);
   }
 
-  private limited(task: () => Promise<LiveResult>, signal: AbortSignal): Promise<LiveResult> {
+  private limited(task: () => Promise<LiveResult>, signal: AbortLike): Promise<LiveResult> {
     return new Promise<LiveResult>((resolve) => {
       const start = () => {
         if (signal.aborted) {
@@ -193,10 +283,12 @@ export class LiveResolver {
           return;
         }
         this.active++;
-        task().then(resolve, (e) => resolve({ kind: 'unknown', reason: 'malformed', detail: String(e) })).finally(() => {
+        const settle = (r: LiveResult) => {
           this.active--;
+          resolve(r);
           this.release();
-        });
+        };
+        task().then(settle, (e) => settle({ kind: 'unknown', reason: 'malformed', detail: String(e) }));
       };
       if (this.active < this.concurrency) start();
       else this.queue.push(start);
@@ -204,7 +296,15 @@ export class LiveResolver {
   }
 
   private release(): void {
-    while (this.active < this.concurrency && this.queue.length) this.queue.shift()!();
+    while (this.active < this.concurrency && this.queueHead < this.queue.length) {
+      const next = this.queue[this.queueHead];
+      this.queue[this.queueHead++] = undefined as unknown as () => void;
+      if (this.queueHead === this.queue.length) {
+        this.queue = [];
+        this.queueHead = 0;
+      }
+      next();
+    }
   }
 }
 
