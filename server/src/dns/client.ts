@@ -12,6 +12,7 @@ import * as dnsPacket from 'dns-packet';
 import type { RRType, UnknownReason } from './types';
 import { normalizeName } from './names';
 import { deadline } from './deadlines';
+import { decodeResponse } from './wire';
 import type { Deadline } from './deadlines';
 
 export interface ServerAddress {
@@ -141,7 +142,7 @@ function readResponse(buf: Buffer, id: number, name: string, type: RRType): Deco
   if (buf.length < 12 || buf.readUInt16BE(0) !== id) return undefined;
   let packet: DecodedResponse;
   try {
-    packet = dnsPacket.decode(buf) as DecodedResponse;
+    packet = decodeResponse(buf) ?? (dnsPacket.decode(buf) as DecodedResponse);
   } catch {
     return 'malformed';
   }

@@ -99,18 +99,19 @@ export function createDnsView(options: DnsViewOptions): ManagedDnsView {
       if (hit && r.reason !== 'cancelled') return fromCache(hit);
       return { kind: 'unknown', reason: r.reason, detail: r.detail };
     }
-    const source: DnsSource = { kind: 'live', fetchedAt: r.fetchedAt, server: r.server };
-    const base = { name, type, fetchedAt: r.fetchedAt, server: r.server };
+    const { fetchedAt, server } = r;
+    const source: DnsSource = { kind: 'live', fetchedAt, server };
+    // Entries written out in full (same keys, same order) rather than spread from a base: a spread per answer showed in profiles.
     switch (r.kind) {
       case 'records':
-        cache.put({ ...base, status: 'records', records: r.records, chain: r.chain, ttl: r.ttl });
+        cache.put({ name, type, fetchedAt, server, status: 'records', records: r.records, chain: r.chain, ttl: r.ttl });
         return { kind: 'records', records: r.records, chain: r.chain, source };
       case 'cname':
-        cache.put({ ...base, status: 'cname', records: [], chain: r.chain, target: r.target, ttl: r.ttl });
+        cache.put({ name, type, fetchedAt, server, status: 'cname', records: [], chain: r.chain, target: r.target, ttl: r.ttl });
         return { kind: 'cname', chain: r.chain, target: r.target, source };
       default:
         // RFC 2308 §5: a negative answer without SOA is not cached.
-        if (r.ttl !== undefined) cache.put({ ...base, status: r.kind, records: [], chain: r.chain, ttl: r.ttl });
+        if (r.ttl !== undefined) cache.put({ name, type, fetchedAt, server, status: r.kind, records: [], chain: r.chain, ttl: r.ttl });
         return { kind: r.kind, chain: r.chain, source };
     }
   }
