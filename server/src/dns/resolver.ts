@@ -9,6 +9,7 @@ import type { DnsRecord, RRType, UnknownReason } from './types';
 import { canonicalAddress, normalizeName } from './names';
 import type { AbortLike, DecodedResponse, ServerAddress } from './client';
 import { exchange, parseServerAddress, systemResolvers } from './client';
+import { formatIpv6Groups } from '../core/ipv6-text';
 
 export type LiveResult =
   | { readonly kind: 'records'; readonly records: DnsRecord[]; readonly chain: DnsRecord[]; readonly server: string; readonly fetchedAt: number; readonly ttl: number }
@@ -77,7 +78,7 @@ function wireAddress(type: 'A' | 'AAAA', text: string): string {
   if (type === 'A' && DOTTED.test(text)) return text;
   if (type === 'AAAA') {
     const groups = v6Groups(text);
-    if (groups && !(groups[5] === 0xffff && groups[0] === 0 && groups[1] === 0 && groups[2] === 0 && groups[3] === 0 && groups[4] === 0)) return formatV6(groups);
+    if (groups && !(groups[5] === 0xffff && groups[0] === 0 && groups[1] === 0 && groups[2] === 0 && groups[3] === 0 && groups[4] === 0)) return formatIpv6Groups(groups);
   }
   return canonicalAddress(text) ?? text;
 }
@@ -104,28 +105,6 @@ function v6Groups(text: string): number[] | undefined {
   if (halves.length === 1) return head.length === 8 ? head : undefined;
   const fill = 8 - head.length - tail.length;
   return fill >= 1 ? [...head, ...new Array<number>(fill).fill(0), ...tail] : undefined;
-}
-
-/** RFC 5952: lower case, no leading zeros, the longest (first on a tie) run of 2+ zero groups as `::`. */
-function formatV6(groups: readonly number[]): string {
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (best < 0) return hex.join(':');
-  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
 }
 
 /** Interprets one response to the question (name, type). Exported for tests. */

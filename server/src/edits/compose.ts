@@ -18,6 +18,7 @@ import { isMap, isScalar, isSeq, parseDocument, stringify, type Document, type N
 import { mapEntries } from '../compose/yaml-nodes';
 import type { FileEdit } from '../core/finding';
 import { LineIndex } from '../core/text';
+import { formatIpv6Groups } from '../core/ipv6-text';
 
 export interface ComposeText {
   /** Absolute path with `/` separators (goes into the FileEdits). */
@@ -248,26 +249,7 @@ export function randomUlaSubnet64(randomBytes: (n: number) => Uint8Array = crypt
   const b = randomBytes(5);
   if (b.length < 5) throw new Error('randomUlaSubnet64: need 5 random bytes');
   const groups = [0xfd00 | b[0], (b[1] << 8) | b[2], (b[3] << 8) | b[4], 0, 0, 0, 0, 0];
-  return `${compressIpv6(groups)}/64`;
-}
-
-/** RFC 5952 text of eight 16-bit groups: lower case, no leading zeros, longest zero run as `::`. */
-function compressIpv6(groups: readonly number[]): string {
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) [best, bestLen] = [i, j - i];
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (best < 0) return hex.join(':');
-  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
+  return `${formatIpv6Groups(groups)}/64`;
 }
 
 // ---- helpers -------------------------------------------------------------------------
