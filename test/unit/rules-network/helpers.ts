@@ -46,6 +46,18 @@ export async function analyse(files: Record<string, string>): Promise<Analysed> 
   return analyzeScenario({ files });
 }
 
+/** Negative cases: each named scenario gives no finding of `rule`. */
+export async function assertSilent(rule: string, cases: Readonly<Record<string, Record<string, string>>>): Promise<void> {
+  for (const [name, files] of Object.entries(cases)) {
+    const a = await analyse(files);
+    try {
+      assert.deepEqual(a.of(rule).map((f) => f.message), [], name);
+    } finally {
+      a.dispose();
+    }
+  }
+}
+
 export function only(a: Analysed, rule: string): Finding {
   const f = a.of(rule);
   assert.equal(f.length, 1, `expected one ${rule} finding, got: ${JSON.stringify(a.findings.map((x) => `${x.rule} ${x.severity}: ${x.message}`), null, 1)}`);
