@@ -30,13 +30,19 @@ export function nixEditBackend(parser: Parser): NixEditBackend {
     chooseFile(host, path, files, target) {
       if (target) return files.get(target);
       const candidates = host.files.map((f) => files.get(f)).filter((f): f is SourceFile => !!f && f.kind === 'nix');
-      // The deepest prefix first: `networking.interfaces.ens3` beats `networking`.
-      for (let n = path.length; n > 0; n--) {
-        const prefix = path.slice(0, n);
-        const hit = candidates.find((f) => withNixDoc(parser, f, (doc) => mentionsPath(doc.root, prefix)));
-        if (hit) return hit;
+      // The deepest prefix wins (`networking.interfaces.ens3` beats `networking`), the earliest
+      // file on a tie. Each candidate is parsed once, not once per prefix.
+      let best: SourceFile | undefined;
+      let bestDepth = 0;
+      for (const f of candidates) {
+        const depth = withNixDoc(parser, f, (doc) => {
+          for (let n = path.length; n > bestDepth; n--) if (mentionsPath(doc.root, path.slice(0, n))) return n;
+          return 0;
+        });
+        if (depth > bestDepth) [best, bestDepth] = [f, depth];
+        if (bestDepth === path.length) break;
       }
-      return files.get(host.entry);
+      return best ?? files.get(host.entry);
     },
   };
 }
