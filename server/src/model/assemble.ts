@@ -7,9 +7,8 @@ import { relative } from 'node:path';
 import type { Location } from '../core/text';
 import { unknown } from '../core/value';
 import type { FormatResult } from '../engine/analyzers';
+import { hasTemplate } from '../postfix/template';
 import type { Host, HostName, InfraModel, PostfixInstance, PostfixParam } from './types';
-
-const PLACEHOLDER = /\{\{|\{%|\bPH_[A-Z0-9_]+|\$\{?[A-Z_][A-Z0-9_]*\}?/;
 
 function lastParam(instance: PostfixInstance, name: string): PostfixParam | undefined {
   for (let i = instance.main.length - 1; i >= 0; i--) if (instance.main[i].name === name) return instance.main[i];
@@ -20,7 +19,7 @@ function lastParam(instance: PostfixInstance, name: string): PostfixParam | unde
 function literalName(p: PostfixParam | undefined): string | undefined {
   if (!p || p.value === null) return undefined;
   const v = p.value.trim().toLowerCase().replace(/\.$/, '');
-  if (!v || PLACEHOLDER.test(p.value) || v.includes('$') || !/^[a-z0-9._-]+$/.test(v)) return undefined;
+  if (!v || hasTemplate(p.value) || v.includes('$') || !/^[a-z0-9._-]+$/.test(v)) return undefined;
   return v;
 }
 
