@@ -1,5 +1,6 @@
 /** Compiler-style text output: `file:line:col: severity rule-id message`, related lines beneath, a summary. */
 import type { Finding, Severity } from '../core/finding';
+import { neutralize } from '../core/safe-text';
 import { relativePath } from './paths';
 
 const COLORS: Record<Severity, string> = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m' };
@@ -7,14 +8,9 @@ const DIM = '\x1b[2m';
 const BOLD = '\x1b[1m';
 const RESET = '\x1b[0m';
 
-/** Control and bidirectional characters from files or DNS must not reach a terminal raw. */
-export function terminalSafe(s: string): string {
-  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
-}
-
 function where(file: string, line: number, character: number, cwd: string): string {
   // File names are untrusted too (a name can hold a terminal escape).
-  return `${terminalSafe(relativePath(file, cwd))}:${line + 1}:${character + 1}`;
+  return `${neutralize(relativePath(file, cwd))}:${line + 1}:${character + 1}`;
 }
 
 /** `quiet`: print errors only; the summary still counts every finding, so nothing is hidden silently. */
@@ -23,11 +19,11 @@ export function formatText(findings: readonly Finding[], options: { cwd: string;
   const lines: string[] = [];
   for (const f of options.quiet ? findings.filter((x) => x.severity === 'error') : findings) {
     const pos = where(f.at.file, f.at.range.start.line, f.at.range.start.character, options.cwd);
-    lines.push(`${paint(BOLD, pos)}: ${paint(COLORS[f.severity], f.severity)} ${paint(DIM, f.rule)} ${terminalSafe(f.message)}`);
+    lines.push(`${paint(BOLD, pos)}: ${paint(COLORS[f.severity], f.severity)} ${paint(DIM, f.rule)} ${neutralize(f.message)}`);
     for (const r of f.related) {
-      lines.push(`    ${where(r.at.file, r.at.range.start.line, r.at.range.start.character, options.cwd)}: ${terminalSafe(r.message)}`);
+      lines.push(`    ${where(r.at.file, r.at.range.start.line, r.at.range.start.character, options.cwd)}: ${neutralize(r.message)}`);
     }
-    for (const fix of f.fixes) lines.push(`    ${paint(DIM, `fix${fix.preferred ? ' (preferred)' : ''}:`)} ${terminalSafe(fix.title)}`);
+    for (const fix of f.fixes) lines.push(`    ${paint(DIM, `fix${fix.preferred ? ' (preferred)' : ''}:`)} ${neutralize(fix.title)}`);
   }
   lines.push(summaryLine(findings, options.fileCount) + (options.quiet && findings.some((f) => f.severity !== 'error') ? ' (only errors shown)' : ''));
   return lines.join('\n') + '\n';
