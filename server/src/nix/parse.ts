@@ -7,6 +7,7 @@ import type { SourceFile } from '../core/source';
 import { lineIndexOf, locatorFor } from '../core/source';
 import type { FileSummary, SyntaxProblem } from '../model/types';
 import { createNixParser } from './grammar';
+import { rememberSource } from './syntax';
 
 export interface ParsedNix {
   readonly file: SourceFile;
@@ -77,6 +78,7 @@ export function parseNixSync(file: SourceFile, previous?: { tree: Tree; edit: Ed
   }
   if (unparsed) tree = shared.parse('');
   if (!tree) throw new Error(`tree-sitter returned no tree for ${file.path}`);
+  rememberSource(tree, unparsed ? '' : file.text);
   if (cache.size >= CACHE_LIMIT && !cache.has(file.path)) forgetNix(cache.keys().next().value!);
   // Trees live in the wasm heap, which no garbage collector sees: the tree of a previous
   // text is freed here, or every keystroke leaks its tree until the parser aborts. Callers
