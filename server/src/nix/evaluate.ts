@@ -68,7 +68,8 @@ export class Evaluator {
   }
 
   private evalNode(node: Node, scope: Scope): NixValue {
-    const at = this.span(node);
+    // Spans read the node's end from wasm: only the cases that use one compute it here.
+    const at = () => this.span(node);
     switch (node.type) {
       case 'source_code': {
         const e = namedChildrenNoComments(node)[0];
@@ -77,18 +78,18 @@ export class Evaluator {
       case 'parenthesized_expression':
         return this.evalField(node, 'expression', scope);
       case 'integer_expression':
-        return { k: 'int', n: Number(node.text), at };
+        return { k: 'int', n: Number(node.text), at: at() };
       case 'float_expression':
-        return { k: 'float', n: Number(node.text), at };
+        return { k: 'float', n: Number(node.text), at: at() };
       case 'string_expression':
       case 'indented_string_expression':
         return buildString(node, this.file, (e) => this.eval(e, scope));
       case 'uri_expression':
-        return plainString(node.text, at);
+        return plainString(node.text, at());
       case 'path_expression':
         return this.evalPath(node, scope);
       case 'spath_expression':
-        return { k: 'path', p: '', external: node.text, at };
+        return { k: 'path', p: '', external: node.text, at: at() };
       case 'hpath_expression':
         return this.unknown(`home path ${node.text} is outside the workspace`, node);
       case 'variable_expression':
@@ -117,7 +118,7 @@ export class Evaluator {
         return this.eval(body, { with: this.lazy(env, scope), parent: scope });
       }
       case 'list_expression':
-        return { k: 'list', items: namedChildrenNoComments(node).map((e) => this.lazy(e, scope)), at };
+        return { k: 'list', items: namedChildrenNoComments(node).map((e) => this.lazy(e, scope)), at: at() };
       case 'if_expression':
         return this.evalIf(node, scope);
       case 'assert_expression':
@@ -140,11 +141,13 @@ export class Evaluator {
     return child ? this.eval(child, scope) : this.unknown(`incomplete ${node.type}`, node);
   }
 
-  lookup(name: string, scope: Scope, at: Span): NixValue {
+  /** `at` may be a thunk: a variable found in scope never needs its span. */
+  lookup(name: string, scope: Scope, where: Span | (() => Span)): NixValue {
     for (let s: Scope | undefined = scope; s; s = s.parent) {
       const v = s.vars?.get(name);
       if (v) return v.force();
     }
+    const at = typeof where === 'function' ? where() : where;
     // Lexical bindings, including the builtins of the base environment (`true`, `map`),
     // win over `with`, whatever the nesting (Nix semantics).
     const g = globalScope().get(name);
@@ -181,48 +184,45 @@ export class Evaluator {
 
   /** The keys of an attrpath; a key that cannot be evaluated is an unknown value. */
   attrPath(attrpath: Node, scope: Scope): { key: string | NixValue; node: Node }[] {
-    return namedChildrenNoComments(attrpath).map((a) => {
-      const literal = attrKey(a);
-      if (literal !== null) return { key: literal, node: a };
-      const expr = a.type === 'interpolation' ? a.childForFieldName('expression') : a;
-      const v = expr ? this.eval(expr, scope) : this.unknown('empty key', a);
-      if (v.k === 'str' && !v.holes) return { key: v.s, node: a };
-      return { key: v.k === 'unknown' ? v : this.unknown(`attribute name is ${describe(v)}`, a), node: a };
-    });
+    return namedChildrenNoComments(attrpath).map((a) => ({ key: this.attrName(a, scope), node: a }));
   }
 
   private evalSelect(node: Node, scope: Scope): NixValue {
+    let span: Span | undefined;
+    const at = () => (span ??= this.span(node));
     const exprNode = node.childForFieldName('expression');
     const pathNode = node.childForFieldName('attrpath');
-    const dflt = node.childForFieldName('default');
     if (!exprNode || !pathNode) return this.unknown('incomplete selection', node);
+    // `a.b or d`: the default is looked up only when a selection fails.
+    const orDefault = () => {
+      const dflt = node.childForFieldName('default');
+      return dflt ? this.eval(dflt, scope) : undefined;
+    };
     let v = this.eval(exprNode, scope);
     const keys = this.attrPath(pathNode, scope);
     for (let i = 0; i < keys.length; i++) {
       const { key } = keys[i];
-      if (typeof key !== 'string') return unknownValue(`attribute name not evaluable: ${(key as Of<'unknown'>).reason ?? ''}`, this.span(node));
+      if (typeof key !== 'string') return unknownValue(`attribute name not evaluable: ${(key as Of<'unknown'>).reason ?? ''}`, at());
       if (v.k === 'unknown') {
         if (v.configPath) {
           const path = [...v.configPath, ...keys.slice(i).map((k) => (typeof k.key === 'string' ? k.key : '?'))];
-          if (path.includes('?')) return unknownValue(v.reason, this.span(node));
-          return this.configRef(path, this.span(node));
+          if (path.includes('?')) return unknownValue(v.reason, at());
+          return this.configRef(path, at());
         }
-        return unknownValue(v.reason, this.span(node));
+        return unknownValue(v.reason, at());
       }
       if (v.k === 'merge') v = mergeForSelect(v);
-      if (v.k !== 'attrs') {
-        if (dflt) return this.eval(dflt, scope);
-        return this.unknown(`cannot select '${key}' from ${describe(v)}`, node);
-      }
+      if (v.k !== 'attrs') return orDefault() ?? this.unknown(`cannot select '${key}' from ${describe(v)}`, node);
       const a = v.attrs.get(key);
       if (!a) {
-        if (dflt) return this.eval(dflt, scope);
+        const d = orDefault();
+        if (d) return d;
         if (v.dynamic?.length) return this.unknown(`'${key}' may be set by an attribute with a computed name`, node);
         return this.unknown(`attribute '${key}' missing`, node);
       }
       v = a.value.force();
     }
-    return respan(v, this.span(node));
+    return v.at.file ? v : respan(v, at());
   }
 
   /** `config.a.b`: the host's merged value when known, else unknown carrying the path. */
@@ -334,67 +334,80 @@ export class Evaluator {
    */
   buildAttrs(set: Node, scope: Scope, outer: Scope): { attrs: Map<string, Attr>; dynamic: DynAttr[] } {
     const root = new AttrsBuilder(this.file);
-    this.addBindings(root, set, scope, outer);
+    this.addBindings(root, set, scope, outer, this.depth);
     return root.build(this);
   }
 
-  private addBindings(target: AttrsBuilder, set: Node, scope: Scope, outer: Scope): void {
+  /** `depth` counts the evaluation depth plus the nested sets around `set` (the nesting limit). */
+  addBindings(target: AttrsBuilder, set: Node, scope: Scope, outer: Scope, depth: number): void {
     for (const b of set.namedChildren) {
       if (!b) continue;
-      if (b.type === 'binding') this.addBinding(target, b, scope);
-      else if (b.type === 'inherit' || b.type === 'inherit_from') this.addInherit(target, b, scope, outer);
+      const type = b.type;
+      if (type === 'binding') this.addBinding(target, b, scope, depth);
+      else if (type === 'inherit' || type === 'inherit_from') this.addInherit(target, b, scope, outer);
     }
   }
 
-  private addBinding(target: AttrsBuilder, b: Node, scope: Scope): void {
+  private addBinding(target: AttrsBuilder, b: Node, scope: Scope, depth: number): void {
     const pathNode = b.childForFieldName('attrpath');
     const expr = b.childForFieldName('expression');
     if (!pathNode || !expr) return;
-    const keys = this.attrPath(pathNode, scope);
-    const bindingAt = this.span(b);
-    let t = target;
-    for (let i = 0; i < keys.length; i++) {
-      const { key, node } = keys[i];
-      const last = i === keys.length - 1;
-      if (typeof key !== 'string') {
-        // Keep the value: what is inside may still be worth reporting as unknown.
-        const rest = keys.slice(i + 1);
-        const value = new Lazy(() => {
-          const inner = this.eval(expr, scope);
-          return nest(rest.map((k) => (typeof k.key === 'string' ? k.key : '?')), inner, bindingAt);
-        });
-        t.dynamic.push({ reason: (key as Of<'unknown'>).reason ?? 'attribute name not evaluable', value, keyAt: this.span(node), bindingAt });
-        return;
-      }
-      if (last && expr.type === 'attrset_expression') {
-        // A nested set merges with other bindings of the same prefix (`a = { x = 1; }; a.y = 2;`).
-        // Nested sets recurse here, not through eval(): the same depth limit applies, so
-        // hostile nesting ends as an unknown value instead of a stack overflow.
-        if (this.depth >= MAX_DEPTH) {
-          t.setValue(key, new Lazy(() => this.unknown('attribute sets nested too deep', expr)), this.span(node), bindingAt);
-          return;
-        }
-        const sub = t.child(key, this.span(node), bindingAt);
-        if (sub) {
-          const set = bindingSetOf(expr);
-          sub.at ??= this.span(expr);
-          this.depth++;
-          try {
-            if (set) this.addBindings(sub, set, scope, scope);
-          } finally {
-            this.depth--;
-          }
-          return;
-        }
-      }
-      if (last) {
-        t.setValue(key, this.lazy(expr, scope), this.span(node), bindingAt);
+    this.addPath(target, namedChildrenNoComments(pathNode), expr, scope, this.span(b), depth);
+  }
+
+  /**
+   * Places `keys = expr` in `t`. Only the first key is evaluated here: the rest of the path
+   * (and a nested set's bindings) is handed to the child set, which does it when its value
+   * is first needed. Reading `networking.*` thus never evaluates the computed names under
+   * `services.nginx.virtualHosts` (`"app${n}.${domain}"` reads the host's config).
+   */
+  addPath(t: AttrsBuilder, keys: readonly Node[], expr: Node, scope: Scope, bindingAt: Span, depth: number): void {
+    const node = keys[0];
+    const key = this.attrName(node, scope);
+    const last = keys.length === 1;
+    if (typeof key !== 'string') {
+      // Keep the value: what is inside may still be worth reporting as unknown.
+      const rest = keys.slice(1);
+      const value = new Lazy(() => {
+        const names = rest.map((k) => this.attrName(k, scope));
+        const inner = this.eval(expr, scope);
+        return nest(names.map((k) => (typeof k === 'string' ? k : '?')), inner, bindingAt);
+      });
+      t.dynamic.push({ reason: (key as Of<'unknown'>).reason ?? 'attribute name not evaluable', value, keyAt: this.span(node), bindingAt });
+      return;
+    }
+    if (last && expr.type === 'attrset_expression') {
+      // A nested set merges with other bindings of the same prefix (`a = { x = 1; }; a.y = 2;`).
+      // Nesting counts against the same depth limit as evaluation: hostile nesting ends as an
+      // unknown value instead of a stack overflow.
+      if (depth >= MAX_DEPTH) {
+        t.setValue(key, new Lazy(() => this.unknown('attribute sets nested too deep', expr)), this.span(node), bindingAt);
         return;
       }
       const sub = t.child(key, this.span(node), bindingAt);
-      if (!sub) return;
-      t = sub;
+      if (sub) {
+        const set = bindingSetOf(expr);
+        sub.at ??= this.span(expr);
+        if (set) sub.defer({ kind: 'set', set, scope, depth: depth + 1 });
+        return;
+      }
     }
+    if (last) {
+      t.setValue(key, this.lazy(expr, scope), this.span(node), bindingAt);
+      return;
+    }
+    const sub = t.child(key, this.span(node), bindingAt);
+    if (sub) sub.defer({ kind: 'path', keys: keys.slice(1), expr, scope, bindingAt, depth });
+  }
+
+  /** One key of an attrpath: its name, or an unknown value when it cannot be evaluated. */
+  private attrName(a: Node, scope: Scope): string | NixValue {
+    const literal = attrKey(a);
+    if (literal !== null) return literal;
+    const expr = a.type === 'interpolation' ? a.childForFieldName('expression') : a;
+    const v = expr ? this.eval(expr, scope) : this.unknown('empty key', a);
+    if (v.k === 'str' && !v.holes) return v.s;
+    return v.k === 'unknown' ? v : this.unknown(`attribute name is ${describe(v)}`, a);
   }
 
   private addInherit(target: AttrsBuilder, b: Node, scope: Scope, outer: Scope): void {
@@ -570,12 +583,23 @@ function shorten(text: string): string {
 }
 
 /** Collects bindings of one attribute set level before they become (lazy) values. */
+/** Bindings of a nested set not yet placed: the rest of an attrpath, or a nested `{ ... }`. */
+type Pending =
+  | { readonly kind: 'path'; readonly keys: readonly Node[]; readonly expr: Node; readonly scope: Scope; readonly bindingAt: Span; readonly depth: number }
+  | { readonly kind: 'set'; readonly set: Node; readonly scope: Scope; readonly depth: number };
+
 class AttrsBuilder {
   readonly entries = new Map<string, { value?: Lazy; sub?: AttrsBuilder; keyAt: Span; bindingAt: Span }>();
   readonly dynamic: DynAttr[] = [];
   at?: Span;
+  /** Placed in binding order when the set is built, so "first definition wins" is unchanged. */
+  private pending: Pending[] = [];
 
   constructor(readonly file: string) {}
+
+  defer(p: Pending): void {
+    this.pending.push(p);
+  }
 
   child(key: string, keyAt: Span, bindingAt: Span): AttrsBuilder | undefined {
     const e = this.entries.get(key);
@@ -593,6 +617,12 @@ class AttrsBuilder {
   }
 
   build(ev: Evaluator): { attrs: Map<string, Attr>; dynamic: DynAttr[] } {
+    const pending = this.pending;
+    this.pending = [];
+    for (const p of pending) {
+      if (p.kind === 'path') ev.addPath(this, p.keys, p.expr, p.scope, p.bindingAt, p.depth);
+      else ev.addBindings(this, p.set, p.scope, p.scope, p.depth);
+    }
     const attrs = new Map<string, Attr>();
     for (const [k, e] of this.entries) {
       if (e.value) attrs.set(k, { value: e.value, keyAt: e.keyAt, bindingAt: e.bindingAt });

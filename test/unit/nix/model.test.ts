@@ -152,3 +152,32 @@ test('a flake fixture: host, imports, interpolated address, Postfix settings', a
   assert.equal(smtp?.overrides[0].name, 'inet_protocols');
   assert.equal(smtp?.overrides[0].value, 'ipv4');
 });
+
+test('a computed attribute name that reads config does not hide config values from other options', async () => {
+  // web.nix names a virtual host after config.networking.*; mail.nix reads the same options.
+  // NixOS evaluates attribute names lazily, so both resolve; an evaluator that computed every
+  // name of a set while reading one option saw a false infinite recursion here.
+  const root = '/fleet';
+  const files: SourceFile[] = [
+    {
+      path: `${root}/hosts/a/default.nix`,
+      kind: 'nix',
+      text: '{ ... }: {\n  imports = [ ../../web.nix ../../mail.nix ];\n  networking.hostName = "a";\n  networking.domain = "site.example";\n}\n',
+    },
+    {
+      path: `${root}/web.nix`,
+      kind: 'nix',
+      text: '{ config, ... }: {\n  services.nginx.virtualHosts."${config.networking.hostName}.${config.networking.domain}" = { root = "/srv"; };\n}\n',
+    },
+    {
+      path: `${root}/mail.nix`,
+      kind: 'nix',
+      text: '{ config, ... }:\nlet domain = config.networking.domain; in {\n  services.postfix = {\n    enable = true;\n    settings.main.myhostname = "${config.networking.hostName}.${domain}";\n    settings.main.mydomain = domain;\n  };\n}\n',
+    },
+  ];
+  const r = await analyzeNix(files, { root });
+  assert.equal(r.hosts.length, 1);
+  assert.equal(param(r.postfix[0], 'myhostname')?.value, 'a.site.example');
+  assert.equal(param(r.postfix[0], 'mydomain')?.value, 'site.example');
+  assert.deepEqual(r.hosts[0].mailDomains.map((d) => d.domain), ['site.example']);
+});
