@@ -68,6 +68,12 @@ const CLOSED = '\0closed';
 
 export class DiagnosticsPublisher {
   private readonly last = new Map<string, string>();
+  /**
+   * What each fingerprint was computed from. The incremental engine hands back the same
+   * Finding objects for units it did not re-run: when a file's findings and version are the
+   * same objects as last time, its diagnostics are too, without serialising their fixes.
+   */
+  private readonly lastInputs = new Map<string, { version: number | undefined; findings: readonly Finding[] }>();
 
   plan(findings: readonly Finding[], openVersions: ReadonlyMap<string, number>): Publication[] {
     const byUri = new Map<string, Finding[]>();
@@ -81,12 +87,20 @@ export class DiagnosticsPublisher {
     const out: Publication[] = [];
     for (const uri of uris) {
       const version = openVersions.get(uri);
-      const diagnostics = (byUri.get(uri) ?? []).map((f) => toDiagnostic(f, version));
+      const mine = byUri.get(uri) ?? [];
+      const before = this.lastInputs.get(uri);
+      if (before && before.version === version && sameItems(before.findings, mine)) continue;
+      const diagnostics = mine.map((f) => toDiagnostic(f, version));
       const fingerprint = JSON.stringify([version, diagnostics]);
-      if (this.last.get(uri) === fingerprint) continue;
-      if (diagnostics.length || version !== undefined) this.last.set(uri, fingerprint);
-      else this.last.delete(uri);
-      out.push({ uri, ...(version !== undefined ? { version } : {}), diagnostics });
+      const unchanged = this.last.get(uri) === fingerprint;
+      if (diagnostics.length || version !== undefined) {
+        this.last.set(uri, fingerprint);
+        this.lastInputs.set(uri, { version, findings: mine });
+      } else {
+        this.last.delete(uri);
+        this.lastInputs.delete(uri);
+      }
+      if (!unchanged) out.push({ uri, ...(version !== undefined ? { version } : {}), diagnostics });
     }
     return out;
   }
@@ -98,5 +112,10 @@ export class DiagnosticsPublisher {
    */
   forget(uri: string): void {
     if (this.last.has(uri)) this.last.set(uri, CLOSED);
+    this.lastInputs.delete(uri);
   }
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

@@ -181,7 +181,7 @@ export function startLanguageServer(deps: ServerDeps = {}): Connection {
       const result = deps.analyzers || deps.rules ? { ...(await analyze(files, options)), partial: false } : await incremental.analyze(files, options, dnsGeneration, signal).then((r) => ({ ...r, partial: !r.stats.full }));
       const { model } = result;
       // Whatever path produced them, messages reach the client neutralised (see core/safe-text.ts).
-      const findings = result.findings.map(neutralizeFinding);
+      const findings = result.findings.map(neutralizedOnce);
       if (signal.aborted) return; // a newer edit arrived: its analysis publishes instead
       // Units not re-run asked no DNS this time: the cache age shown stays the last run's.
       if (result.partial && stats.oldestCacheFetch === undefined) stats.oldestCacheFetch = latest?.stats.oldestCacheFetch;
@@ -204,6 +204,17 @@ export function startLanguageServer(deps: ServerDeps = {}): Connection {
       analysing = false;
       sendStatus();
     }
+  }
+
+  /**
+   * The same object for the same finding: findings of units the incremental engine did not
+   * re-run keep their identity, which lets the publisher skip files whose findings are unchanged.
+   */
+  const neutralized = new WeakMap<Finding, Finding>();
+  function neutralizedOnce(f: Finding): Finding {
+    let n = neutralized.get(f);
+    if (!n) neutralized.set(f, (n = neutralizeFinding(f)));
+    return n;
   }
 
   const scheduler = new AnalysisScheduler(runAnalysis, log);
