@@ -53,7 +53,7 @@ export class Evaluator {
   }
 
   lazy(node: Node, scope: Scope): Lazy {
-    return new Lazy(() => this.eval(node, scope), undefined, this.span(node));
+    return new Lazy(() => this.eval(node, scope), undefined, () => this.span(node));
   }
 
   eval(node: Node, scope: Scope): NixValue {
@@ -352,7 +352,7 @@ export class Evaluator {
     const pathNode = b.childForFieldName('attrpath');
     const expr = b.childForFieldName('expression');
     if (!pathNode || !expr) return;
-    this.addPath(target, namedChildrenNoComments(pathNode), expr, scope, this.span(b), depth);
+    this.addPath(target, namedChildrenNoComments(pathNode), expr, scope, new BindingSite(this.file, b), depth);
   }
 
   /**
@@ -361,13 +361,14 @@ export class Evaluator {
    * is first needed. Reading `networking.*` thus never evaluates the computed names under
    * `services.nginx.virtualHosts` (`"app${n}.${domain}"` reads the host's config).
    */
-  addPath(t: AttrsBuilder, keys: readonly Node[], expr: Node, scope: Scope, bindingAt: Span, depth: number): void {
+  addPath(t: AttrsBuilder, keys: readonly Node[], expr: Node, scope: Scope, site: BindingSite, depth: number): void {
     const node = keys[0];
     const key = this.attrName(node, scope);
     const last = keys.length === 1;
     if (typeof key !== 'string') {
       // Keep the value: what is inside may still be worth reporting as unknown.
       const rest = keys.slice(1);
+      const bindingAt = site.at;
       const value = new Lazy(() => {
         const names = rest.map((k) => this.attrName(k, scope));
         const inner = this.eval(expr, scope);
@@ -381,10 +382,10 @@ export class Evaluator {
       // Nesting counts against the same depth limit as evaluation: hostile nesting ends as an
       // unknown value instead of a stack overflow.
       if (depth >= MAX_DEPTH) {
-        t.setValue(key, new Lazy(() => this.unknown('attribute sets nested too deep', expr)), this.span(node), bindingAt);
+        t.setValue(key, () => new Lazy(() => this.unknown('attribute sets nested too deep', expr)), node, site);
         return;
       }
-      const sub = t.child(key, this.span(node), bindingAt);
+      const sub = t.child(key, node, site);
       if (sub) {
         const set = bindingSetOf(expr);
         sub.at ??= this.span(expr);
@@ -393,11 +394,11 @@ export class Evaluator {
       }
     }
     if (last) {
-      t.setValue(key, this.lazy(expr, scope), this.span(node), bindingAt);
+      t.setValue(key, () => this.lazy(expr, scope), node, site);
       return;
     }
-    const sub = t.child(key, this.span(node), bindingAt);
-    if (sub) sub.defer({ kind: 'path', keys: keys.slice(1), expr, scope, bindingAt, depth });
+    const sub = t.child(key, node, site);
+    if (sub) sub.defer({ kind: 'path', keys: keys.slice(1), expr, scope, site, depth });
   }
 
   /** One key of an attrpath: its name, or an unknown value when it cannot be evaluated. */
@@ -430,7 +431,7 @@ export class Evaluator {
             return src.k === 'unknown' ? unknownValue(src.reason, at) : unknownValue(`cannot inherit from ${describe(src)}`, at);
           })
         : new Lazy(() => this.lookup(name, outer, at));
-      target.setValue(name, value, at, this.span(b));
+      target.setValue(name, () => value, at, this.span(b));
     }
   }
 
@@ -583,9 +584,23 @@ function shorten(text: string): string {
 }
 
 /** Collects bindings of one attribute set level before they become (lazy) values. */
+/** A binding's span, read from wasm once and only when an attribute or message needs it. */
+class BindingSite {
+  private span: Span | undefined;
+
+  constructor(
+    readonly file: string,
+    readonly node: Node,
+  ) {}
+
+  get at(): Span {
+    return (this.span ??= spanOf(this.file, this.node));
+  }
+}
+
 /** Bindings of a nested set not yet placed: the rest of an attrpath, or a nested `{ ... }`. */
 type Pending =
-  | { readonly kind: 'path'; readonly keys: readonly Node[]; readonly expr: Node; readonly scope: Scope; readonly bindingAt: Span; readonly depth: number }
+  | { readonly kind: 'path'; readonly keys: readonly Node[]; readonly expr: Node; readonly scope: Scope; readonly site: BindingSite; readonly depth: number }
   | { readonly kind: 'set'; readonly set: Node; readonly scope: Scope; readonly depth: number };
 
 class AttrsBuilder {
@@ -601,26 +616,29 @@ class AttrsBuilder {
     this.pending.push(p);
   }
 
-  child(key: string, keyAt: Span, bindingAt: Span): AttrsBuilder | undefined {
+  /** The set under `key`, created by this binding when new (its spans are read only then). */
+  child(key: string, keyNode: Node, site: BindingSite): AttrsBuilder | undefined {
     const e = this.entries.get(key);
     if (!e) {
       const sub = new AttrsBuilder(this.file);
-      this.entries.set(key, { sub, keyAt, bindingAt });
+      this.entries.set(key, { sub, keyAt: spanOf(this.file, keyNode), bindingAt: site.at });
       return sub;
     }
     // `a = expr; a.b = 1;` is an error in Nix; keep the first definition.
     return e.sub;
   }
 
-  setValue(key: string, value: Lazy, keyAt: Span, bindingAt: Span): void {
-    if (!this.entries.has(key)) this.entries.set(key, { value, keyAt, bindingAt });
+  setValue(key: string, value: () => Lazy, keyNode: Node | Span, site: BindingSite | Span): void {
+    if (this.entries.has(key)) return;
+    const keyAt = 'file' in keyNode ? keyNode : spanOf(this.file, keyNode);
+    this.entries.set(key, { value: value(), keyAt, bindingAt: site instanceof BindingSite ? site.at : site });
   }
 
   build(ev: Evaluator): { attrs: Map<string, Attr>; dynamic: DynAttr[] } {
     const pending = this.pending;
     this.pending = [];
     for (const p of pending) {
-      if (p.kind === 'path') ev.addPath(this, p.keys, p.expr, p.scope, p.bindingAt, p.depth);
+      if (p.kind === 'path') ev.addPath(this, p.keys, p.expr, p.scope, p.site, p.depth);
       else ev.addBindings(this, p.set, p.scope, p.scope, p.depth);
     }
     const attrs = new Map<string, Attr>();

@@ -85,11 +85,25 @@ export class Lazy {
   private state: 0 | 1 | 2 = 0;
   private result: NixValue | undefined;
 
-  constructor(private compute: (() => NixValue) | undefined, value?: NixValue, readonly at?: Span) {
+  /**
+   * `at` may be a thunk: the evaluator creates a Lazy per binding and list item, and a span
+   * reads the node's end from wasm, while most spans of lazies are never asked for.
+   */
+  constructor(
+    private compute: (() => NixValue) | undefined,
+    value?: NixValue,
+    private where?: Span | (() => Span),
+  ) {
     if (value) {
       this.result = value;
       this.state = 2;
     }
+  }
+
+  /** Where the value is written (for messages about it), when known. */
+  get at(): Span | undefined {
+    if (typeof this.where === 'function') this.where = this.where();
+    return this.where;
   }
 
   static of(value: NixValue): Lazy {
