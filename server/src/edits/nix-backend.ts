@@ -8,8 +8,7 @@ import type { SourceFile } from '../core/source';
 import type { Host } from '../model/types';
 import { createNixParser } from '../nix/grammar';
 import { nixEditBuilder } from './nix';
-import { mentionsPath } from './nix/locate-binding';
-import { withNixDoc } from './nix/nix-document';
+import { fileMentions } from './nix/nix-document';
 
 export interface NixEditBackend {
   setAttr(file: SourceFile, path: readonly string[], nixValue: string): FileEdit[] | undefined;
@@ -31,14 +30,12 @@ export function nixEditBackend(parser: Parser): NixEditBackend {
       if (target) return files.get(target);
       const candidates = host.files.map((f) => files.get(f)).filter((f): f is SourceFile => !!f && f.kind === 'nix');
       // The deepest prefix wins (`networking.interfaces.ens3` beats `networking`), the earliest
-      // file on a tie. Each candidate is parsed once, not once per prefix.
+      // file on a tie. Each candidate is parsed at most once (its paths are remembered).
       let best: SourceFile | undefined;
       let bestDepth = 0;
       for (const f of candidates) {
-        const depth = withNixDoc(parser, f, (doc) => {
-          for (let n = path.length; n > bestDepth; n--) if (mentionsPath(doc.root, path.slice(0, n))) return n;
-          return 0;
-        });
+        let depth = 0;
+        for (let n = path.length; n > bestDepth && !depth; n--) if (fileMentions(parser, f, path.slice(0, n))) depth = n;
         if (depth > bestDepth) [best, bestDepth] = [f, depth];
         if (bestDepth === path.length) break;
       }

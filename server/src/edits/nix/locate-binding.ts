@@ -145,10 +145,19 @@ export function* definedPaths(root: Node): Generator<{ readonly path: readonly s
   for (const set of body.attrsets) yield* walk(set, []);
 }
 
-/** Whether some binding defines the option `path` or something inside it. */
-export function mentionsPath(root: Node, path: readonly string[]): boolean {
-  for (const { path: defined } of definedPaths(root)) {
-    if (defined.length >= path.length && path.every((k, i) => defined[i] === k)) return true;
+/**
+ * Every option path the module defines, and each prefix of it, as JSON keys: one walk
+ * answers all `mentionsPath` questions about a file (fixes ask dozens per file).
+ */
+export function mentionedPaths(root: Node): ReadonlySet<string> {
+  const keys = new Set<string>();
+  for (const { path } of definedPaths(root)) {
+    for (let n = 0; n <= path.length; n++) keys.add(JSON.stringify(path.slice(0, n)));
   }
-  return false;
+  return keys;
+}
+
+/** Whether some binding defines the option `path` or something inside it (`mentioned`: from mentionedPaths). */
+export function mentionsPath(mentioned: ReadonlySet<string>, path: readonly string[]): boolean {
+  return mentioned.has(JSON.stringify(path));
 }

@@ -3,6 +3,7 @@ import type { Node, Parser } from 'web-tree-sitter';
 import type { FileEdit } from '../../core/finding';
 import { lineIndexOf, type SourceFile } from '../../core/source';
 import { detectLayout, type Layout } from './indentation';
+import { mentionedPaths, mentionsPath } from './locate-binding';
 
 export interface NixDoc {
   readonly file: SourceFile;
@@ -12,6 +13,8 @@ export interface NixDoc {
   readonly layout: Layout;
   /** The parser, for checking snippets (is a value atomic?). */
   readonly parser: Parser;
+  /** Whether some binding defines the option `path` or something inside it. */
+  mentions(path: readonly string[]): boolean;
 }
 
 /** A replacement of text[start, end) by `text`, in string offsets of the original file. */
@@ -21,15 +24,42 @@ export interface OffsetEdit {
   readonly text: string;
 }
 
+/**
+ * What edits ask of a file whatever the fix (its layout, the option paths it defines),
+ * worked out once per SourceFile: the kit is rebuilt per analysis from the same file
+ * objects, and a changed file is a new object.
+ */
+interface FileFacts {
+  readonly layout: Layout;
+  mentioned?: ReadonlySet<string>;
+}
+
+const factsByFile = new WeakMap<SourceFile, FileFacts>();
+
+function factsOf(file: SourceFile): FileFacts {
+  let facts = factsByFile.get(file);
+  if (!facts) factsByFile.set(file, (facts = { layout: detectLayout(file.text) }));
+  return facts;
+}
+
 /** Parses the file, runs `work` on it and frees the tree (wasm memory is not garbage collected). */
 export function withNixDoc<T>(parser: Parser, file: SourceFile, work: (doc: NixDoc) => T): T {
   const tree = parser.parse(file.text);
   if (!tree) throw new Error(`tree-sitter could not parse ${file.path}`);
+  const facts = factsOf(file);
+  const root = tree.rootNode;
+  const mentions = (path: readonly string[]) => mentionsPath((facts.mentioned ??= mentionedPaths(root)), path);
   try {
-    return work({ file, text: file.text, root: tree.rootNode, layout: detectLayout(file.text), parser });
+    return work({ file, text: file.text, root, layout: facts.layout, parser, mentions });
   } finally {
     tree.delete();
   }
+}
+
+/** Whether the file defines option `path` or something inside it; parses only when the file's paths are not known yet. */
+export function fileMentions(parser: Parser, file: SourceFile, path: readonly string[]): boolean {
+  const known = factsByFile.get(file)?.mentioned;
+  return known ? mentionsPath(known, path) : withNixDoc(parser, file, (doc) => doc.mentions(path));
 }
 
 export function toFileEdits(doc: NixDoc, edits: readonly OffsetEdit[]): FileEdit[] {

@@ -12,7 +12,8 @@
  */
 import type { Node } from 'web-tree-sitter';
 import { stringLiteralOf } from './expression-shapes';
-import { locateOption, mentionsPath } from './locate-binding';
+import { locateOption } from './locate-binding';
+import type { NixDoc } from './nix-document';
 
 export const POSTFIX: readonly string[] = ['services', 'postfix'];
 
@@ -42,24 +43,24 @@ export function postfixPath(...rest: string[]): string[] {
   return [...POSTFIX, ...rest];
 }
 
-export function usesLegacyPostfixOptions(root: Node): boolean {
-  return LEGACY_OPTIONS.some((option) => mentionsPath(root, postfixPath(option)));
+export function usesLegacyPostfixOptions(doc: NixDoc): boolean {
+  return LEGACY_OPTIONS.some((option) => doc.mentions(postfixPath(option)));
 }
 
 /** `settings.<part>` when the file uses it, else the legacy option when the file is legacy. */
-export function structuredPostfixPath(root: Node, part: 'main' | 'master'): string[] {
+export function structuredPostfixPath(doc: NixDoc, part: 'main' | 'master'): string[] {
   const legacy = part === 'main' ? 'config' : 'masterConfig';
-  if (mentionsPath(root, postfixPath('settings', part))) return postfixPath('settings', part);
-  if (mentionsPath(root, postfixPath(legacy)) || usesLegacyPostfixOptions(root)) return postfixPath(legacy);
+  if (doc.mentions(postfixPath('settings', part))) return postfixPath('settings', part);
+  if (doc.mentions(postfixPath(legacy)) || usesLegacyPostfixOptions(doc)) return postfixPath(legacy);
   return postfixPath('settings', part);
 }
 
 export type TextOption = { readonly kind: 'absent' } | { readonly kind: 'opaque' } | { readonly kind: 'literal'; readonly string: Node };
 
 /** A text option (`extraConfig`, `extraMasterConf`): absent, a string literal, or something else. */
-export function postfixTextOption(root: Node, option: 'extraConfig' | 'extraMasterConf'): TextOption {
-  const location = locateOption(root, postfixPath(option));
-  if (location.kind !== 'exact') return mentionsPath(root, postfixPath(option)) ? { kind: 'opaque' } : { kind: 'absent' };
+export function postfixTextOption(doc: NixDoc, option: 'extraConfig' | 'extraMasterConf'): TextOption {
+  const location = locateOption(doc.root, postfixPath(option));
+  if (location.kind !== 'exact') return doc.mentions(postfixPath(option)) ? { kind: 'opaque' } : { kind: 'absent' };
   const value = location.binding.childForFieldName('expression');
   const string = value && stringLiteralOf(value);
   return string ? { kind: 'literal', string } : { kind: 'opaque' };

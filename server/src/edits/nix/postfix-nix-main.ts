@@ -1,7 +1,7 @@
 /** Setting a main.cf parameter in a NixOS module, in the form the module already uses. */
 import type { Node } from 'web-tree-sitter';
 import { valueInsidePriority } from './expression-shapes';
-import { locateOption, mentionsPath } from './locate-binding';
+import { locateOption } from './locate-binding';
 import type { NixDoc, OffsetEdit } from './nix-document';
 import { quoteNixString } from './nix-string-quoting';
 import { addLineEdit, entryAt, replaceEntryEdit, startsEntry, stringLinesOf, type StringLines } from './nix-string-lines';
@@ -73,7 +73,7 @@ export function setPostfixMainEdits(doc: NixDoc, name: string, value: string): O
     }
   }
 
-  const extra = postfixTextOption(doc.root, 'extraConfig');
+  const extra = postfixTextOption(doc, 'extraConfig');
   const extraLines = extra.kind === 'literal' ? stringLinesOf(doc, extra.string) : undefined;
   // extraConfig is appended after the structured settings, so a line there wins.
   const line = `${name} = ${value}`;
@@ -83,9 +83,9 @@ export function setPostfixMainEdits(doc: NixDoc, name: string, value: string): O
     return edit && [edit];
   }
 
-  const structured = structuredPostfixPath(doc.root, 'main');
+  const structured = structuredPostfixPath(doc, 'main');
   const settingsMain = structured[structured.length - 1] === 'main';
-  const usesStructured = mentionsPath(doc.root, structured);
+  const usesStructured = doc.mentions(structured);
   if (extraLines && !usesStructured) return [addLineEdit(doc, extraLines, line)];
   if (extra.kind === 'opaque' && !usesStructured) return undefined;
 

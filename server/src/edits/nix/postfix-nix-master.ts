@@ -78,7 +78,7 @@ function existingOverride(list: Node, name: string): Node | undefined {
  */
 export function setMasterOverrideEdits(doc: NixDoc, service: string, name: string, value: string): OffsetEdit[] | undefined {
   const svc = parseService(service);
-  const text = postfixTextOption(doc.root, 'extraMasterConf');
+  const text = postfixTextOption(doc, 'extraMasterConf');
   if (text.kind === 'literal') {
     const lines = stringLinesOf(doc, text.string);
     const entry = serviceEntry(lines, svc);
@@ -88,7 +88,7 @@ export function setMasterOverrideEdits(doc: NixDoc, service: string, name: strin
     }
   }
 
-  const argsPath = [...structuredPostfixPath(doc.root, 'master'), svc.name, 'args'];
+  const argsPath = [...structuredPostfixPath(doc, 'master'), svc.name, 'args'];
   const override = quoteNixString(`${name}=${value}`);
   const location = locateOption(doc.root, argsPath);
   if (location.kind === 'exact') {
