@@ -1,5 +1,5 @@
 /** One parsed Nix file as the edit builder works on it: text, tree, layout, offset edits. */
-import type { Node, Parser } from 'web-tree-sitter';
+import type { Node, Parser, Tree } from 'web-tree-sitter';
 import type { FileEdit } from '../../core/finding';
 import { lineIndexOf, type SourceFile } from '../../core/source';
 import { detectLayout, type Layout } from './indentation';
@@ -42,17 +42,51 @@ function factsOf(file: SourceFile): FileFacts {
   return facts;
 }
 
-/** Parses the file, runs `work` on it and frees the tree (wasm memory is not garbage collected). */
+/**
+ * The tree of the file parsed last: rules build several fixes for one file in a row (an
+ * address and its gateway, the settings of one Postfix instance). Wasm memory is not
+ * garbage collected, so it is freed when the current synchronous run ends (or another file
+ * is parsed): no tree outlives the fixes being built.
+ */
+let kept: { readonly parser: Parser; readonly file: SourceFile; readonly tree: Tree } | undefined;
+/** withNixDoc calls in progress: a tree in use is never freed. */
+let inUse = 0;
+
+function release(): void {
+  kept?.tree.delete();
+  kept = undefined;
+}
+
+/** Parses the file (or reuses the tree kept from the call before), runs `work` on it. */
 export function withNixDoc<T>(parser: Parser, file: SourceFile, work: (doc: NixDoc) => T): T {
+  if (kept && kept.file === file && kept.parser === parser) return withTree(parser, file, kept.tree, work);
   const tree = parser.parse(file.text);
   if (!tree) throw new Error(`tree-sitter could not parse ${file.path}`);
+  if (inUse > 0) {
+    // Nested in another file's work: that file's kept tree is still in use.
+    try {
+      return withTree(parser, file, tree, work);
+    } finally {
+      tree.delete();
+    }
+  }
+  release();
+  kept = { parser, file, tree };
+  queueMicrotask(() => {
+    if (kept?.tree === tree) release();
+  });
+  return withTree(parser, file, tree, work);
+}
+
+function withTree<T>(parser: Parser, file: SourceFile, tree: Tree, work: (doc: NixDoc) => T): T {
   const facts = factsOf(file);
   const root = tree.rootNode;
   const mentions = (path: readonly string[]) => mentionsPath((facts.mentioned ??= mentionedPaths(root)), path);
+  inUse++;
   try {
     return work({ file, text: file.text, root, layout: facts.layout, parser, mentions });
   } finally {
-    tree.delete();
+    inUse--;
   }
 }
 
