@@ -2,7 +2,7 @@
  * Finds where a file's option definitions live: the module's top-level attribute set(s),
  * through `{ config, lib, ... }:`, `let … in`, `with …;`, `lib.mkIf`, `lib.mkMerge [ … ]`.
  */
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import { attrPathKeys, bindingSetOf } from '../../nix/syntax';
 import { literalAttrsetsOf } from './expression-shapes';
 
@@ -37,7 +37,21 @@ function firstKeys(binding: Node): (string | null)[] {
   return path ? [attrPathKeys(path)[0] ?? null] : [];
 }
 
+/**
+ * Bodies by tree: a fix locates several options in one tree (the edit builder reuses a
+ * file's tree for consecutive fixes). Holds nodes only as long as the tree object lives.
+ */
+const bodies = new WeakMap<Tree, ModuleBody | null>();
+
+/** The module body of a file (`root`: the tree's `source_code` node). */
 export function moduleBodyOf(root: Node): ModuleBody | null {
+  if (root.type !== 'source_code') return findModuleBody(root);
+  let body = bodies.get(root.tree);
+  if (body === undefined) bodies.set(root.tree, (body = findModuleBody(root)));
+  return body;
+}
+
+function findModuleBody(root: Node): ModuleBody | null {
   const expr = root.childForFieldName('expression');
   if (!expr) return null;
   const attrsets = literalAttrsetsOf(expr, { throughFunction: true });
