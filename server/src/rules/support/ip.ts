@@ -30,17 +30,28 @@ function parseAddressUncached(raw: string): Ip | undefined {
   if (t.startsWith('[') && t.endsWith(']')) t = t.slice(1, -1);
   if (!t || t.includes('/') || t.includes('%')) return undefined;
   if (/^\d+\.\d+\.\d+\.\d+$/.test(t)) {
-    if (!Address4.isValid(t)) return undefined;
-    const a = new Address4(t);
-    return { family: 4, text: a.correctForm(), bits: a.bigInt() };
+    const a = tryParse(() => new Address4(t));
+    return a && { family: 4, text: a.correctForm(), bits: a.bigInt() };
   }
-  if (!t.includes(':') || !Address6.isValid(t)) return undefined;
-  const a = new Address6(t);
+  // Without `%zone` and `/len`, ip-address accepts only hex digits, ':' and a dotted-quad
+  // tail: anything else is rejected here, without the exception the library would throw.
+  if (!t.includes(':') || !/^[0-9a-f:.]+$/i.test(t)) return undefined;
+  const a = tryParse(() => new Address6(t));
+  if (!a) return undefined;
   if (a.isMapped4()) {
     const v4 = a.embeddedIPv4();
     if (v4) return { family: 4, text: v4.correctForm(), bits: v4.bigInt() };
   }
   return { family: 6, text: a.correctForm(), bits: a.bigInt() };
+}
+
+/** The library stays the authority; constructing once replaces isValid() followed by the constructor. */
+function tryParse<T>(construct: () => T): T | undefined {
+  try {
+    return construct();
+  } catch {
+    return undefined;
+  }
 }
 
 export function canonical(raw: string): string | undefined {
