@@ -50,6 +50,7 @@ export class Zone {
   /** Is the name inside this zone's authority (at/below the apex, not at/below a delegation)? */
   covers(name: string): boolean {
     if (!isAtOrBelow(name, this.apex)) return false;
+    if (this.cuts.size === 0) return true; // most zones delegate nothing: no walk up the name
     for (let n: string | undefined = name; n !== undefined && n !== this.apex; n = parentName(n)) {
       if (this.cuts.has(n)) return false;
     }
@@ -228,6 +229,8 @@ export async function loadZoneFile(file: string, options: LoadZoneOptions = {}):
 export class ZoneSet {
   private readonly byFile = new Map<string, LoadedZoneFile>();
   private sorted: Zone[] = [];
+  /** The zones of `sorted` by apex, in the same order. */
+  private byApex = new Map<string, Zone[]>();
   private listeners: (() => void)[] = [];
   /** Increments on every change (callers may key memoized answers on it). */
   version = 0;
@@ -275,6 +278,12 @@ export class ZoneSet {
 
   private reindex(): void {
     this.sorted = [...this.byFile.values()].flatMap((f) => f.zones).sort((a, b) => b.apex.length - a.apex.length);
+    this.byApex = new Map();
+    for (const zone of this.sorted) {
+      const list = this.byApex.get(zone.apex);
+      if (list) list.push(zone);
+      else this.byApex.set(zone.apex, [zone]);
+    }
     this.version++;
     for (const l of this.listeners) l();
   }
@@ -285,24 +294,27 @@ export class ZoneSet {
    */
   lookup(name: string, type: RRType): ZoneLookup {
     const n = normalizeName(name);
-    let apex: string | undefined;
-    let best = { kind: 'outside' } as ZoneLookup;
-    for (const zone of this.sorted) {
-      if (apex !== undefined && zone.apex.length < apex.length) break;
-      if (apex !== undefined && zone.apex !== apex) continue;
-      if (!zone.covers(n)) continue;
-      apex = zone.apex;
-      const r = zone.lookup(n, type);
-      if (r.kind === 'records' && best.kind === 'records') best = { ...best, records: [...best.records, ...r.records] };
-      else if (rank(r) > rank(best)) best = r;
+    // The name's ancestors, deepest first, are the only possible apexes: a map lookup per
+    // label instead of a suffix test per loaded zone (a fleet has many zones).
+    for (let apex: string | undefined = n; apex !== undefined; apex = parentName(apex)) {
+      const zones = this.byApex.get(apex);
+      if (!zones) continue;
+      let best = { kind: 'outside' } as ZoneLookup;
+      for (const zone of zones) {
+        if (!zone.covers(n)) continue;
+        const r = zone.lookup(n, type);
+        if (r.kind === 'records' && best.kind === 'records') best = { ...best, records: [...best.records, ...r.records] };
+        else if (RANK[r.kind] > RANK[best.kind]) best = r;
+      }
+      // A zone covering the name never answers 'outside'. When none of this apex covers it
+      // (they delegate it away), a shallower zone may.
+      if (best.kind !== 'outside') return best;
     }
-    return best;
+    return { kind: 'outside' };
   }
 }
 
-function rank(r: ZoneLookup): number {
-  return { outside: 0, nxdomain: 1, nodata: 2, records: 3, cname: 4 }[r.kind];
-}
+const RANK: Record<ZoneLookup['kind'], number> = { outside: 0, nxdomain: 1, nodata: 2, records: 3, cname: 4 };
 
 /** Default `infraReview.dns.zoneFiles`. */
 export const DEFAULT_ZONE_GLOBS: readonly string[] = ['**/*.zone'];

@@ -131,4 +131,22 @@ describe('zone semantics', () => {
     const c = await v.query('c.sub.example.test', 'A');
     assert.ok(c.status === 'records' && c.source.kind === 'zone' && c.source.file === '/z/more/sub.example.test.zone');
   });
+
+  it('a name the deepest zones delegate away is answered by a shallower zone; zones of one apex merge', async () => {
+    const parent = loadZoneText('/z/test.zone', '$ORIGIN test.\n' + soa + 'host.sub.example A 192.0.2.9\nwww.example A 192.0.2.10\n');
+    const delegating = loadZoneText('/z/example.test.zone', soa + 'sub NS ns.sub\nwww A 192.0.2.11\n');
+    const sibling = loadZoneText('/z/other/example.test.zone', soa + 'www A 192.0.2.12\n');
+    const root = loadZoneText('/z/root.zone', '$ORIGIN .\n@ SOA ns h 1 2 3 4 5\nelsewhere.invalid. A 192.0.2.13\n');
+    const v = createDnsView({ mode: 'off', zones: ZoneSet.of(parent, delegating, root) });
+    const host = await v.query('host.sub.example.test', 'A');
+    assert.ok(host.status === 'records' && host.source.kind === 'zone' && host.source.origin === 'test');
+    assert.equal((await v.query('elsewhere.invalid', 'A')).status, 'records');
+    assert.equal((await v.query('nothing.invalid', 'A')).status, 'nxdomain');
+    // A second file for the apex that does not delegate answers for it, before the parent.
+    const merged = createDnsView({ mode: 'off', zones: ZoneSet.of(parent, delegating, sibling, root) });
+    const below = await merged.query('host.sub.example.test', 'A');
+    assert.ok(below.status === 'nxdomain' && below.source.kind === 'zone' && below.source.file === '/z/other/example.test.zone');
+    const www = await merged.query('www.example.test', 'A');
+    assert.deepEqual(www.status === 'records' && www.records.map((r) => r.data), ['192.0.2.11', '192.0.2.12']);
+  });
 });
