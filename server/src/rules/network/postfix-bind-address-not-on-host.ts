@@ -2,7 +2,7 @@
 import type { RawFinding, Rule } from '../types';
 import { effectiveValue } from '../../postfix/effective';
 import { fix } from '../support/fixes';
-import { configuredAddresses, couldObtain, isInferredHost } from '../support/hosts';
+import { configuredAddresses, couldObtain, hostById, isInferredHost } from '../support/hosts';
 import { isGlobalV6, isUnspecifiedOrLoopback, parseAddress } from '../support/ip';
 import { joinList } from '../support/mail-auth';
 import { bindSettings, SMTP_CLIENT } from '../support/postfix';
@@ -33,7 +33,7 @@ export const postfixBindAddressNotOnHost: Rule = {
   check(ctx) {
     const out: RawFinding[] = [];
     for (const instance of ctx.model.postfix) {
-      const host = ctx.model.hosts.find((h) => h.id === instance.host);
+      const host = hostById(ctx.model, instance.host);
       if (!host || isInferredHost(host)) continue;
       const configured = configuredAddresses(host);
       const enforce = effectiveValue(instance, 'smtp_bind_address_enforce', SMTP_CLIENT);

@@ -1,7 +1,7 @@
 /** postfix-ipv6-unused: inet_protocols includes ipv6, but the host has no IPv6 at all. */
 import type { RawFinding, Rule } from '../types';
 import { fix } from '../support/fixes';
-import { configuredAddresses, isInferredHost, v6Facts } from '../support/hosts';
+import { configuredAddresses, hostById, isInferredHost, v6Facts } from '../support/hosts';
 import { settingPlace, smtpClientView } from '../support/postfix';
 
 const ID = 'postfix-ipv6-unused';
@@ -24,7 +24,7 @@ export const postfixIpv6Unused: Rule = {
   check(ctx) {
     const out: RawFinding[] = [];
     for (const instance of ctx.model.postfix) {
-      const host = ctx.model.hosts.find((h) => h.id === instance.host);
+      const host = hostById(ctx.model, instance.host);
       if (!host || isInferredHost(host)) continue;
       const view = smtpClientView(instance);
       if (view.protocols.kind !== 'known' || !view.protocols.value.v6) continue;

@@ -54,6 +54,23 @@ export function configuredAddresses(host: Host): HostAddress[] {
   return [...list];
 }
 
+const hostIndexes = new WeakMap<InfraModel, Map<string, Host>>();
+
+/**
+ * The model's host with this id, as `model.hosts.find((h) => h.id === id)` gives it (the
+ * first), from an index built once per model (slices included): rules ask it for every
+ * Postfix instance, and a scan per instance is quadratic in the fleet.
+ */
+export function hostById(model: InfraModel, id: string | undefined): Host | undefined {
+  let index = hostIndexes.get(model);
+  if (!index) {
+    index = new Map();
+    for (const h of model.hosts) if (!index.has(h.id)) index.set(h.id, h);
+    hostIndexes.set(model, index);
+  }
+  return id === undefined ? undefined : index.get(id);
+}
+
 export function isInferredHost(host: Host): boolean {
   return host.kind === 'postfix';
 }

@@ -6,7 +6,7 @@ import type { RelatedInfo } from '../../core/finding';
 import type { Location } from '../../core/text';
 import type { Host, InfraModel, PostfixInstance } from '../../model/types';
 import type { Lookups } from './dns';
-import { hostAddresses, v6Facts, type HostAddress } from './hosts';
+import { hostAddresses, hostById, v6Facts, type HostAddress } from './hosts';
 import { isGlobalV6, type Ip } from './ip';
 import { smtpClientView, type SmtpClientView } from './postfix';
 
@@ -16,16 +16,22 @@ export interface SendingInstance {
   readonly view: SmtpClientView;
 }
 
+const sendingByModel = new WeakMap<InfraModel, readonly SendingInstance[]>();
+
 /** Instances whose SMTP client is known to use IPv6 (inet_protocols includes it) on a host that has IPv6 enabled. */
-export function ipv6SendingInstances(model: InfraModel): SendingInstance[] {
+export function ipv6SendingInstances(model: InfraModel): readonly SendingInstance[] {
+  // Once per model (slice): four rules ask, and the SMTP client views take some reading.
+  const known = sendingByModel.get(model);
+  if (known) return known;
   const out: SendingInstance[] = [];
   for (const instance of model.postfix) {
-    const host = model.hosts.find((h) => h.id === instance.host);
+    const host = hostById(model, instance.host);
     if (!host || v6Facts(host).disabled) continue;
     const view = smtpClientView(instance);
     if (view.protocols.kind !== 'known' || !view.protocols.value.v6) continue;
     out.push({ instance, host, view });
   }
+  sendingByModel.set(model, out);
   return out;
 }
 
