@@ -229,8 +229,9 @@ export async function loadZoneFile(file: string, options: LoadZoneOptions = {}):
 export class ZoneSet {
   private readonly byFile = new Map<string, LoadedZoneFile>();
   private sorted: Zone[] = [];
-  /** The zones of `sorted` by apex, in the same order. */
+  /** The zones of `sorted` by apex, in the same order, and the lengths of those apexes. */
   private byApex = new Map<string, Zone[]>();
+  private apexLengths = new Set<number>();
   private listeners: (() => void)[] = [];
   /** Increments on every change (callers may key memoized answers on it). */
   version = 0;
@@ -284,6 +285,7 @@ export class ZoneSet {
       if (list) list.push(zone);
       else this.byApex.set(zone.apex, [zone]);
     }
+    this.apexLengths = new Set([...this.byApex.keys()].map((apex) => apex.length));
     this.version++;
     for (const l of this.listeners) l();
   }
@@ -294,24 +296,31 @@ export class ZoneSet {
    */
   lookup(name: string, type: RRType): ZoneLookup {
     const n = normalizeName(name);
-    // The name's ancestors, deepest first, are the only possible apexes: a map lookup per
-    // label instead of a suffix test per loaded zone (a fleet has many zones).
-    for (let apex: string | undefined = n; apex !== undefined; apex = parentName(apex)) {
-      const zones = this.byApex.get(apex);
-      if (!zones) continue;
-      let best = { kind: 'outside' } as ZoneLookup;
-      for (const zone of zones) {
-        if (!zone.covers(n)) continue;
-        const r = zone.lookup(n, type);
-        if (r.kind === 'records' && best.kind === 'records') best = { ...best, records: [...best.records, ...r.records] };
-        else if (RANK[r.kind] > RANK[best.kind]) best = r;
-      }
-      // A zone covering the name never answers 'outside'. When none of this apex covers it
-      // (they delegate it away), a shallower zone may.
-      if (best.kind !== 'outside') return best;
+    // The name's ancestors (itself, each suffix after a dot, the root), deepest first, are
+    // the only possible apexes: a map lookup per ancestor as long as some apex, instead of a
+    // suffix test per loaded zone (a fleet has many zones; reverse names have 34 labels).
+    for (let start = 0; ; ) {
+      const zones = this.apexLengths.has(n.length - start) ? this.byApex.get(n.slice(start)) : undefined;
+      const answer = zones && lookupIn(zones, n, type);
+      // When no zone of this apex covers the name (they delegate it away), a shallower one may.
+      if (answer) return answer;
+      if (start === n.length) return { kind: 'outside' };
+      const dot = n.indexOf('.', start);
+      start = dot < 0 ? n.length : dot + 1;
     }
-    return { kind: 'outside' };
   }
+}
+
+/** The merged answer of the zones of one apex (several files may hold one zone), if any covers the name. */
+function lookupIn(zones: readonly Zone[], name: string, type: RRType): ZoneLookup | undefined {
+  let best: ZoneLookup | undefined;
+  for (const zone of zones) {
+    if (!zone.covers(name)) continue;
+    const r = zone.lookup(name, type);
+    if (r.kind === 'records' && best?.kind === 'records') best = { ...best, records: [...best.records, ...r.records] };
+    else if (!best || RANK[r.kind] > RANK[best.kind]) best = r;
+  }
+  return best;
 }
 
 const RANK: Record<ZoneLookup['kind'], number> = { outside: 0, nxdomain: 1, nodata: 2, records: 3, cname: 4 };
