@@ -23,6 +23,8 @@ export class Zone {
   /** Names that exist: owners and their ancestors up to the apex (empty non-terminals). */
   private readonly existing = new Set<string>();
   private readonly cuts = new Set<string>();
+  /** Has an owner `*` or `*.…`: without one, a missing name is nxdomain without the walk up to its closest encloser. */
+  private hasWildcards = false;
 
   constructor(readonly apex: string, readonly file: string) {
     this.existing.add(apex);
@@ -37,6 +39,7 @@ export class Zone {
     if ('data' in record) node.records.push(record);
     else node.hasOther = true;
     if (record.type === 'NS' && record.name !== this.apex) this.cuts.add(record.name);
+    if (record.name === '*' || record.name.startsWith('*.')) this.hasWildcards = true;
     for (let n: string | undefined = record.name; n !== undefined && !this.existing.has(n); n = parentName(n)) {
       this.existing.add(n);
       if (n === this.apex) break;
@@ -62,6 +65,7 @@ export class Zone {
     let node = this.nodes.get(name);
     let owner = name;
     if (!node && !this.existing.has(name)) {
+      if (!this.hasWildcards) return { kind: 'nxdomain', zone: this };
       // Wildcard (RFC 4592): '*' directly below the closest encloser synthesizes the answer.
       let encloser = parentName(name);
       while (encloser !== undefined && !this.existing.has(encloser)) encloser = parentName(encloser);
