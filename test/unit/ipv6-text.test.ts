@@ -11,3 +11,17 @@ test('formatIpv6Groups gives the RFC 5952 text ip-address gives', () => {
     assert.equal(formatIpv6Groups(groups), a.correctForm(), text);
   }
 });
+
+test('formatIpv6Groups agrees with ip-address on addresses with zero runs of every length and place', () => {
+  let seed = 5952;
+  const next = (n: number) => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed % n;
+  };
+  for (let i = 0; i < 20000; i++) {
+    // Mostly zero groups, so that runs of zeros compete for the '::'.
+    const groups = Array.from({ length: 8 }, () => (next(2) === 0 ? 0 : next(4) === 0 ? 0xffff : next(0x10000)));
+    const a = Address6.fromBigInt(BigInt('0x' + groups.map((g) => g.toString(16).padStart(4, '0')).join('')));
+    assert.equal(formatIpv6Groups(groups), a.correctForm(), groups.join(','));
+  }
+});

@@ -1,11 +1,11 @@
-// parseIp (DNS view) and parseAddress (rules) check the syntax before calling ip-address.
-// These tests pin that the checks change no result: the reference implementations below are
-// the previous code, which asked the library about every string.
+// parseIp (DNS view) and parseAddress (rules) check the syntax before calling ip-address, and
+// the rules format IPv6 without it. These tests pin that neither changes a result: the
+// reference implementations below are the previous code, which asked the library.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Address4, Address6 } from 'ip-address';
 import { parseIp, type ParsedIp } from '../../../server/src/dns/names';
-import { parseAddress, type Ip } from '../../../server/src/rules/support/ip';
+import { networkText, offsetAddress, parseAddress, type Ip } from '../../../server/src/rules/support/ip';
 
 function referenceParseIp(text: string): ParsedIp | undefined {
   let t = text.trim();
@@ -125,4 +125,24 @@ test('parseAddress gives what asking ip-address about every string gave', () => 
     assert.deepEqual(parseAddress(s), expected, JSON.stringify(s));
   }
   assert.ok(valid > 500, `only ${valid} valid addresses among the cases`);
+});
+
+test('offsetAddress and networkText write IPv6 as ip-address does', () => {
+  let seed = 128;
+  const next = (n: number) => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed % n;
+  };
+  for (let i = 0; i < 5000; i++) {
+    const groups = Array.from({ length: 8 }, () => (next(2) === 0 ? 0 : next(0x10000)));
+    const bits = BigInt('0x' + groups.map((g) => g.toString(16).padStart(4, '0')).join(''));
+    const ip: Ip = { family: 6, text: Address6.fromBigInt(bits).correctForm(), bits };
+    for (const d of [-1, 1]) {
+      const n = offsetAddress(ip, d);
+      const expected = bits + BigInt(d) < 0n || bits + BigInt(d) >= 1n << 128n ? undefined : Address6.fromBigInt(bits + BigInt(d)).correctForm();
+      assert.equal(n?.text, expected, ip.text);
+    }
+    const len = next(129);
+    assert.equal(networkText(ip, len), `${Address6.fromBigInt((bits >> BigInt(128 - len)) << BigInt(128 - len)).correctForm()}/${len}`);
+  }
 });

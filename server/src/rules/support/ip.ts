@@ -4,6 +4,7 @@
  * dotted quad, or RFC 5952 compressed lower-case IPv6.)
  */
 import { Address4, Address6 } from 'ip-address';
+import { formatIpv6Groups } from '../../core/ipv6-text';
 
 export interface Ip {
   readonly family: 4 | 6;
@@ -74,7 +75,12 @@ export function sameNetwork(a: Ip, b: Ip, prefixLength: number): boolean {
 }
 
 function fromBits(family: 4 | 6, bits: bigint): string {
-  return family === 4 ? Address4.fromBigInt(bits).correctForm() : Address6.fromBigInt(bits).correctForm();
+  if (family === 4) return Address4.fromBigInt(bits).correctForm();
+  // The groups formatted directly (the text ip-address's correctForm gives, see core/ipv6-text)
+  // rather than through a parsed Address6: neighbour probes format thousands of addresses.
+  const groups: number[] = [];
+  for (let shift = 112n; shift >= 0n; shift -= 16n) groups.push(Number((bits >> shift) & 0xffffn));
+  return formatIpv6Groups(groups);
 }
 
 /** `2001:db8:25::/64`-style text of the network containing `ip`. */
