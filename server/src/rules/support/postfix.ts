@@ -67,7 +67,16 @@ function isOverride(p: PostfixParam | undefined): boolean {
   return !!p && (p.source === 'master.cf -o' || p.source === 'nix.settings.master' || p.source === 'nix.masterConfig' || p.source === 'nix.extraMasterConf');
 }
 
+const clientViews = new WeakMap<PostfixInstance, SmtpClientView>();
+
 export function smtpClientView(instance: PostfixInstance): SmtpClientView {
+  // Once per instance (it depends on nothing else): most network rules ask for every instance.
+  let view = clientViews.get(instance);
+  if (!view) clientViews.set(instance, (view = readSmtpClientView(instance)));
+  return view;
+}
+
+function readSmtpClientView(instance: PostfixInstance): SmtpClientView {
   const protocols = decide(effectiveValue(instance, 'inet_protocols', SMTP_CLIENT), parseProtocols);
   const preference = decide(effectiveValue(instance, 'smtp_address_preference', SMTP_CLIENT), (v) => {
     const t = v.trim().toLowerCase();
