@@ -8,8 +8,9 @@
  */
 import type { Fix } from '../../core/finding';
 import type { Location } from '../../core/text';
-import type { Host, InfraModel, PostfixInstance, PostfixNixOption, PostfixParam } from '../../model/types';
+import type { Host, PostfixInstance, PostfixNixOption, PostfixParam } from '../../model/types';
 import type { RawFinding, Rule, RuleContext } from '../types';
+import { hostOfInstance } from '../support/hosts';
 
 const MAIN_PATH = ['services', 'postfix', 'settings', 'main'];
 const SP = 'services.postfix';
@@ -62,10 +63,6 @@ export function nixValueFor(p: PostfixParam): string | undefined {
   }
   if (/^(0|[1-9]\d{0,8})$/.test(p.value)) return p.value;
   return nixString(p.value);
-}
-
-function hostOf(model: InfraModel, instance: PostfixInstance): Host | undefined {
-  return model.hosts.find((h) => h.id === instance.host || h.postfix === instance.id);
 }
 
 function sameRange(a: PostfixParam['entryAt'], b: PostfixParam['entryAt']): boolean {
@@ -162,7 +159,7 @@ export const nixosRemovedOption: Rule = {
     const seen = new Set<string>();
     for (const instance of ctx.model.postfix) {
       if (instance.origin.kind !== 'nixos') continue;
-      const host = hostOf(ctx.model, instance);
+      const host = hostOfInstance(ctx.model, instance);
       for (const b of instance.nixOptions ?? []) {
         const v = Object.prototype.hasOwnProperty.call(NIXPKGS, b.option) ? NIXPKGS[b.option] : undefined;
         // A module shared by several hosts is reported once.

@@ -5,11 +5,12 @@
  */
 import type { Fix, RelatedInfo } from '../../core/finding';
 import type { DnsRecord } from '../../dns/types';
-import type { ComposeProject, ComposeService, Host, InfraModel, PostfixInstance } from '../../model/types';
+import type { ComposeProject, ComposeService, Host, PostfixInstance } from '../../model/types';
 import { egressIpv6, egressOf, enableIpv6Fix, networkAnchor, networkIpv6, type Egress } from '../support/compose-net';
 import { answerOrigin, lookups, recordsOf, type Lookups } from '../support/dns';
 import { isGlobalV6, parseAddress } from '../support/ip';
 import { composeRelays, hostNameOf, postfixRelays, subLocation, type RelayRef } from '../support/next-hops';
+import { hostOfInstance } from '../support/hosts';
 import { smtpClientView } from '../support/postfix';
 import type { RawFinding, Rule, RuleContext } from '../types';
 
@@ -49,10 +50,6 @@ export async function dualStackTargets(dns: Lookups, r: RelayRef): Promise<DualS
   return out;
 }
 
-function hostOf(model: InfraModel, instance: PostfixInstance): Host | undefined {
-  return model.hosts.find((h) => h.id === instance.host || h.postfix === instance.id);
-}
-
 /** 'no' only when the configuration rules IPv6 out on the host. */
 export function hostIpv6Egress(host: Host): 'yes' | 'no' | 'unknown' {
   if (host.kind !== 'nixos') return 'unknown';
@@ -88,7 +85,7 @@ async function checkPostfix(ctx: RuleContext, dns: Lookups, instance: PostfixIns
   if (!relays.length) return;
   const view = smtpClientView(instance);
   if (view.protocols.kind !== 'known' || !view.protocols.value.v6) return;
-  const host = hostOf(ctx.model, instance);
+  const host = hostOfInstance(ctx.model, instance);
   if (!host || hostIpv6Egress(host) !== 'no') return;
   for (const r of relays) {
     const ds = await dualStackTargets(dns, r);

@@ -12,7 +12,7 @@
  */
 import type { Location } from '../../core/text';
 import type { DnsAnswer, DnsRecord } from '../../dns/types';
-import type { AddressClaim, Host, InfraModel } from '../../model/types';
+import type { AddressClaim, Host, InfraModel, PostfixInstance } from '../../model/types';
 import { wholeModel } from '../../model/types';
 import { recordsOf, type Lookups } from './dns';
 import { isGlobalV6, isSlaacForm, parseAddress, sameNetwork, type Ip } from './ip';
@@ -54,21 +54,41 @@ export function configuredAddresses(host: Host): HostAddress[] {
   return [...list];
 }
 
-const hostIndexes = new WeakMap<InfraModel, Map<string, Host>>();
+interface HostIndex {
+  /** Position in `model.hosts` of the first host with each id, and with each Postfix instance id. */
+  readonly byId: Map<string, number>;
+  readonly byPostfix: Map<string, number>;
+}
 
-/**
- * The model's host with this id, as `model.hosts.find((h) => h.id === id)` gives it (the
- * first), from an index built once per model (slices included): rules ask it for every
- * Postfix instance, and a scan per instance is quadratic in the fleet.
- */
-export function hostById(model: InfraModel, id: string | undefined): Host | undefined {
+const hostIndexes = new WeakMap<InfraModel, HostIndex>();
+
+/** Built once per model (slices included): rules look up the host of every Postfix instance, and a scan per instance is quadratic in the fleet. */
+function hostIndex(model: InfraModel): HostIndex {
   let index = hostIndexes.get(model);
   if (!index) {
-    index = new Map();
-    for (const h of model.hosts) if (!index.has(h.id)) index.set(h.id, h);
+    index = { byId: new Map(), byPostfix: new Map() };
+    model.hosts.forEach((h, i) => {
+      if (!index!.byId.has(h.id)) index!.byId.set(h.id, i);
+      if (h.postfix !== undefined && !index!.byPostfix.has(h.postfix)) index!.byPostfix.set(h.postfix, i);
+    });
     hostIndexes.set(model, index);
   }
-  return id === undefined ? undefined : index.get(id);
+  return index;
+}
+
+/** The host with this id, as `model.hosts.find((h) => h.id === id)` gives it (the first). */
+export function hostById(model: InfraModel, id: string | undefined): Host | undefined {
+  const i = id === undefined ? undefined : hostIndex(model).byId.get(id);
+  return i === undefined ? undefined : model.hosts[i];
+}
+
+/** The host of an instance, as `model.hosts.find((h) => h.id === instance.host || h.postfix === instance.id)` gives it. */
+export function hostOfInstance(model: InfraModel, instance: PostfixInstance): Host | undefined {
+  const index = hostIndex(model);
+  const byId = instance.host === undefined ? undefined : index.byId.get(instance.host);
+  const byPostfix = index.byPostfix.get(instance.id);
+  const i = byId === undefined ? byPostfix : byPostfix === undefined ? byId : Math.min(byId, byPostfix);
+  return i === undefined ? undefined : model.hosts[i];
 }
 
 export function isInferredHost(host: Host): boolean {
