@@ -14,7 +14,7 @@ import { Locations, knownString } from './locate';
 import { boolOption, extractNetwork } from './network';
 import type { ParsedNix } from './parse';
 import { initNixParser, parseNixSync, summarize } from './parse';
-import { extractPostfix } from './postfix-options';
+import { extractPostfix, type NixPostfix } from './postfix-options';
 import { locateInString } from './strings';
 import type { Span } from './values';
 import type { Tree } from 'web-tree-sitter';
@@ -64,8 +64,10 @@ export async function analyzeNix(files: readonly SourceFile[], options: { root: 
     }
     const loc = new Locations(sources, startOf(entry));
     const cfg = ws.hostConfig(graph.modules);
-    const assembled = assembleHost(id, name, entry, files, cfg, loc, graph, nameAt);
-    const instance = postfixInstance(assembled.id, cfg, loc);
+    // Read once: the host's names and mail domains come from it, and so does its instance.
+    const pf = extractPostfix(cfg, loc);
+    const assembled = assembleHost(id, name, entry, files, cfg, loc, graph, pf, nameAt);
+    const instance = postfixInstance(assembled.id, cfg, loc, undefined, pf);
     const host = instance ? { ...assembled, postfix: instance.id } : assembled;
     hosts.push(host);
     if (instance) postfix.push(instance);
@@ -179,7 +181,7 @@ function lastKnownString(cfg: HostConfig, path: readonly string[]) {
   return d ? { def: d, str: knownString(d.value) } : undefined;
 }
 
-function assembleHost(id: string, flakeName: string | undefined, entry: string, files: string[], cfg: HostConfig, loc: Locations, graph: ImportGraph, nameAt?: Span): Host {
+function assembleHost(id: string, flakeName: string | undefined, entry: string, files: string[], cfg: HostConfig, loc: Locations, graph: ImportGraph, pf: NixPostfix, nameAt?: Span): Host {
   const names: HostName[] = [];
   const addName = (name: string, source: HostName['source'], at: Location) => {
     const n = name.trim().toLowerCase().replace(/\.$/, '');
@@ -215,7 +217,6 @@ function assembleHost(id: string, flakeName: string | undefined, entry: string, 
   }
   const network = extractNetwork(cfg, loc);
   const shortName = hostName?.str?.s || flakeName || defaultName(entry);
-  const pf = extractPostfix(cfg, loc);
   for (const p of pf.main) {
     if (p.value === null) continue;
     if (p.name === 'mydomain') addDomain(p.value, p.valueAt);
@@ -244,7 +245,7 @@ function defaultName(entry: string): string {
 }
 
 /** `services.postfix.enable = true` (or simple-nixos-mailserver's `mailserver.enable`, which enables it). */
-function postfixInstance(hostId: string | undefined, cfg: HostConfig, loc: Locations, fallbackId?: string): PostfixInstance | undefined {
+function postfixInstance(hostId: string | undefined, cfg: HostConfig, loc: Locations, fallbackId?: string, extracted?: NixPostfix): PostfixInstance | undefined {
   let enableDefs = winning(cfg.defs(['services', 'postfix', 'enable']));
   let enabled = boolOption(cfg, ['services', 'postfix', 'enable']) === true;
   if (!enabled && boolOption(cfg, ['mailserver', 'enable']) === true) {
@@ -253,7 +254,7 @@ function postfixInstance(hostId: string | undefined, cfg: HostConfig, loc: Locat
   }
   if (!enabled) return undefined;
   const d = enableDefs[enableDefs.length - 1];
-  const pf = extractPostfix(cfg, loc);
+  const pf = extracted ?? extractPostfix(cfg, loc);
   const id = `nixos:${hostId ?? fallbackId ?? d.file}`;
   return {
     id,
