@@ -58,9 +58,11 @@ export class OpenDocuments {
       if (!prev || t.version === null) return;
       const document = TextDocument.update(prev.document, contentChanges, t.version);
       const doc = this.make(t.uri, prev.path, prev.kind, document);
-      if (doc.kind === 'nix') this.reparse(prev, doc, contentChanges);
       this.docs.set(t.uri, doc);
+      // The debounce timer starts first: the re-parse then runs inside the quiet period
+      // instead of delaying the analysis (it is synchronous, so it is done before the timer fires).
       events.changed(doc);
+      if (doc.kind === 'nix') this.reparse(prev, doc, contentChanges);
     });
     connection.onDidCloseTextDocument(({ textDocument: t }) => {
       const prev = this.docs.get(t.uri);
