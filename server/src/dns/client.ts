@@ -58,9 +58,17 @@ function withPort(host: string, port: string | undefined): ServerAddress | undef
 }
 
 export function formatServer(s: ServerAddress): string {
-  const host = net.isIPv6(s.host) ? `[${s.host}]` : s.host;
-  return s.port === 53 ? s.host : `${host}:${s.port}`;
+  // Remembered per server: every answer is labelled with it, and isIPv6 is a large regex.
+  let label = serverLabels.get(s);
+  if (label === undefined) {
+    const host = net.isIPv6(s.host) ? `[${s.host}]` : s.host;
+    label = s.port === 53 ? s.host : `${host}:${s.port}`;
+    serverLabels.set(s, label);
+  }
+  return label;
 }
+
+const serverLabels = new WeakMap<ServerAddress, string>();
 
 /** The system's resolvers: node's view of them, else /etc/resolv.conf's nameserver lines. */
 export function systemResolvers(): string[] {
@@ -96,15 +104,19 @@ function encodeWithPacket(id: number, name: string, type: RRType, udpPayloadSize
 }
 
 const TYPE_CODES: Readonly<Record<RRType, number>> = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, MX: 15, TXT: 16, AAAA: 28 };
-const PLAIN_NAME = /^[a-z0-9_*-]{1,63}(?:\.[a-z0-9_*-]{1,63})*$/;
+
+/** Characters of a plain label (what normalizeName gives for host names): a-z 0-9 _ * -. */
+function plainChar(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f || c === 0x2a;
+}
 
 /**
  * The bytes dns-packet writes for our query (RD, one IN question, an OPT record), without
  * building and walking its object model: most of the encoding cost per question. Only plain
- * names (what normalizeName gives for host names); anything else goes through dns-packet.
+ * names (labels of 1-63 plain characters); anything else goes through dns-packet.
  */
 export function encodeQuestion(id: number, name: string, type: RRType, udpPayloadSize: number): Buffer | undefined {
-  if (name.length > 253 || (name !== '' && !PLAIN_NAME.test(name))) return undefined;
+  if (name.length > 253) return undefined;
   const qname = name === '' ? 1 : name.length + 2;
   const buf = Buffer.allocUnsafe(12 + qname + 4 + 11);
   buf.writeUInt16BE(id, 0);
@@ -114,15 +126,20 @@ export function encodeQuestion(id: number, name: string, type: RRType, udpPayloa
   buf.writeUInt16BE(1, 10); // ARCOUNT: the OPT record
   let o = 12;
   if (name !== '') {
-    let start = 0;
-    for (;;) {
-      const dot = name.indexOf('.', start);
-      const end = dot < 0 ? name.length : dot;
-      buf[o++] = end - start;
-      o += buf.write(name.slice(start, end), o, 'latin1');
-      if (dot < 0) break;
-      start = dot + 1;
+    // One pass over the characters, checking and copying them, and each label's length byte
+    // filled in at its end: a regex test plus a Buffer.write per label cost twice as much.
+    let lengthAt = o++;
+    for (let i = 0; i <= name.length; i++) {
+      const c = i < name.length ? name.charCodeAt(i) : 0x2e;
+      if (c === 0x2e) {
+        const len = o - lengthAt - 1;
+        if (len < 1 || len > 63) return undefined;
+        buf[lengthAt] = len;
+        lengthAt = o++;
+      } else if (plainChar(c)) buf[o++] = c;
+      else return undefined;
     }
+    o--; // the length byte opened after the last label is the terminating zero below
   }
   buf[o++] = 0;
   buf.writeUInt16BE(TYPE_CODES[type], o);
@@ -274,7 +291,8 @@ class SharedUdpSocket {
 const currentSockets = new Map<string, SharedUdpSocket>();
 
 function udpSocketFor(server: ServerAddress): SharedUdpSocket {
-  const key = `${server.host}|${server.port}`;
+  // The label names one host and port; unlike a new key string, it is not hashed again per question.
+  const key = formatServer(server);
   let s = currentSockets.get(key);
   if (!s || s.retired) {
     s = new SharedUdpSocket(server, (gone) => currentSockets.get(key) === gone && currentSockets.delete(key));

@@ -21,6 +21,8 @@ function plainByte(c: number): boolean {
 
 interface Cursor {
   o: number;
+  /** The question's name once read (at offset 12), unless the root. */
+  q?: string;
 }
 
 function readName(buf: Buffer, at: Cursor): string {
@@ -39,6 +41,14 @@ function readName(buf: Buffer, at: Cursor): string {
       if (o + 1 >= buf.length || ++jumps > 32) throw UNSUPPORTED;
       if (end < 0) end = o + 2;
       o = ((len & 0x3f) << 8) | buf[o + 1];
+      // Answer names usually point at the question's name: reuse its text rather than read
+      // and slice the same labels again (what reading them would give).
+      if (o === 12 && at.q !== undefined) {
+        out = out ? `${out}.${at.q}` : at.q;
+        if (out.length > 253) throw UNSUPPORTED;
+        at.o = end;
+        return out;
+      }
       continue;
     }
     if (len & 0xc0 || o + 1 + len > buf.length) throw UNSUPPORTED;
@@ -71,7 +81,7 @@ function readRecord(buf: Buffer, at: Cursor, section: 'answer' | 'additional'): 
   }
   const type = TYPES[code];
   if (!type || klass !== 1) throw UNSUPPORTED;
-  const inner: Cursor = { o: start };
+  const inner: Cursor = { o: start, q: at.q };
   let data: unknown;
   switch (type) {
     case 'A':
@@ -138,8 +148,10 @@ export function decodeResponse(buf: Buffer): DecodedResponse | undefined {
     const ns = buf.readUInt16BE(8);
     const ar = buf.readUInt16BE(10);
     if (qd !== 1) return undefined;
-    const at: Cursor = { o: 12 };
+    const at: Cursor = { o: 12, q: undefined };
     const qname = readName(buf, at);
+    // Reused only when written out in full (no pointer), so reuse reads exactly what it replaces.
+    if (qname !== '.' && at.o === 12 + qname.length + 2) at.q = qname;
     if (at.o + 4 > buf.length) return undefined;
     const qtype = TYPES[buf.readUInt16BE(at.o)];
     if (!qtype || buf.readUInt16BE(at.o + 2) !== 1) return undefined;
