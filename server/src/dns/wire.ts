@@ -25,11 +25,14 @@ interface Cursor {
   q?: string;
 }
 
+/** A name's labels copied with dots between, then read as one string (one native call per name, not per label). */
+const scratch = Buffer.allocUnsafe(256);
+
 function readName(buf: Buffer, at: Cursor): string {
   let o = at.o;
   let end = -1;
   let jumps = 0;
-  let out = '';
+  let n = 0; // text length so far, in scratch
   for (;;) {
     if (o >= buf.length) throw UNSUPPORTED;
     const len = buf[o];
@@ -41,10 +44,14 @@ function readName(buf: Buffer, at: Cursor): string {
       if (o + 1 >= buf.length || ++jumps > 32) throw UNSUPPORTED;
       if (end < 0) end = o + 2;
       o = ((len & 0x3f) << 8) | buf[o + 1];
-      // Answer names usually point at the question's name: reuse its text rather than read
-      // and slice the same labels again (what reading them would give).
-      if (o === 12 && at.q !== undefined) {
-        out = out ? `${out}.${at.q}` : at.q;
+      // Names in answers usually point at the question's name or one of its ancestors: the
+      // label at offset 12 + k starts at k in the question's text too, so the rest of the name
+      // is that text from k (what reading those labels again would give).
+      const q = at.q;
+      const k = o - 12;
+      if (q !== undefined && k >= 0 && k < q.length && (k === 0 || q.charCodeAt(k - 1) === 0x2e)) {
+        const rest = k === 0 ? q : q.slice(k);
+        const out = n === 0 ? rest : `${scratch.toString('latin1', 0, n)}.${rest}`;
         if (out.length > 253) throw UNSUPPORTED;
         at.o = end;
         return out;
@@ -52,13 +59,17 @@ function readName(buf: Buffer, at: Cursor): string {
       continue;
     }
     if (len & 0xc0 || o + 1 + len > buf.length) throw UNSUPPORTED;
-    for (let i = o + 1; i <= o + len; i++) if (!plainByte(buf[i])) throw UNSUPPORTED;
-    out += (out ? '.' : '') + buf.toString('latin1', o + 1, o + 1 + len);
-    if (out.length > 253) throw UNSUPPORTED;
+    if (n + (n ? 1 : 0) + len > 253) throw UNSUPPORTED;
+    if (n) scratch[n++] = 0x2e;
+    for (let i = o + 1; i <= o + len; i++) {
+      const c = buf[i];
+      if (!plainByte(c)) throw UNSUPPORTED;
+      scratch[n++] = c;
+    }
     o += 1 + len;
   }
   at.o = end < 0 ? o : end;
-  return out || '.';
+  return n === 0 ? '.' : scratch.toString('latin1', 0, n);
 }
 
 function readRecord(buf: Buffer, at: Cursor, section: 'answer' | 'additional'): Record<string, unknown> | undefined {
