@@ -119,7 +119,11 @@ export class DnsCache {
   }
 
   put(entry: CacheEntry): void {
-    const clean: CacheEntry = { ...entry, name: normalizeName(entry.name), records: stripLocations(entry.records), chain: stripLocations(entry.chain) };
+    const name = normalizeName(entry.name);
+    const records = stripLocations(entry.records);
+    const chain = stripLocations(entry.chain);
+    // Live answers come clean (normalized name, no locations): kept as given rather than copied.
+    const clean: CacheEntry = name === entry.name && records === entry.records && chain === entry.chain ? entry : { ...entry, name, records, chain };
     this.entries.set(key(clean.name, clean.type), clean);
     this.dirty = true;
   }

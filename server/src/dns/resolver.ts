@@ -107,6 +107,25 @@ function v6Groups(text: string): number[] | undefined {
   return fill >= 1 ? [...head, ...new Array<number>(fill).fill(0), ...tail] : undefined;
 }
 
+/** The records the view models, in order (a loop: map + filter per section showed in profiles). */
+function modelled(section: readonly dnsPacket.Answer[] | undefined): DnsRecord[] {
+  const out: DnsRecord[] = [];
+  if (section) {
+    for (const a of section) {
+      const r = fromWire(a);
+      if (r) out.push(r);
+    }
+  }
+  return out;
+}
+
+/** The least TTL of the records, Infinity for none (as Math.min of nothing). */
+function minTtl(records: readonly DnsRecord[]): number {
+  let min = Infinity;
+  for (const r of records) if (r.ttl < min) min = r.ttl;
+  return min;
+}
+
 /** Interprets one response to the question (name, type). Exported for tests. */
 export function interpretResponse(name: string, type: RRType, packet: DecodedResponse, server: string, fetchedAt: number, maxRecords = 256): LiveResult {
   const rcode = packet.rcode ?? 'NOERROR';
@@ -115,18 +134,15 @@ export function interpretResponse(name: string, type: RRType, packet: DecodedRes
   if (rcode !== 'NOERROR' && rcode !== 'NXDOMAIN') return { kind: 'unknown', reason: 'servfail', detail: `${server} answered ${rcode}` };
   const wireCount = (packet.answers?.length ?? 0) + (packet.authorities?.length ?? 0);
   if (wireCount > maxRecords) return { kind: 'unknown', reason: 'too-large', detail: `${wireCount} records from ${server}` };
-  const answers = (packet.answers ?? []).map(fromWire).filter((r): r is DnsRecord => !!r);
-  const authorities = (packet.authorities ?? []).map(fromWire).filter((r): r is DnsRecord => !!r);
+  const answers = modelled(packet.answers);
+  const authorities = modelled(packet.authorities);
 
   const chain: DnsRecord[] = [];
   let current = normalizeName(name);
   const seen = new Set([current]);
   for (;;) {
     const records = answers.filter((r) => r.name === current && r.type === type);
-    if (records.length) {
-      const ttl = Math.min(...records.map((r) => r.ttl), ...chain.map((r) => r.ttl));
-      return { kind: 'records', records, chain, server, fetchedAt, ttl };
-    }
+    if (records.length) return { kind: 'records', records, chain, server, fetchedAt, ttl: Math.min(minTtl(records), minTtl(chain)) };
     if (type === 'CNAME') break;
     const cname = answers.find((r) => r.name === current && r.type === 'CNAME');
     if (!cname || cname.type !== 'CNAME') break;
