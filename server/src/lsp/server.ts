@@ -101,6 +101,7 @@ export function startLanguageServer(deps: ServerDeps = {}): Connection {
   let saveLiveCache: (() => Promise<void>) | undefined;
   let openedDnsKey = '';
   let openedZones = '';
+  let openedZoneFiles: readonly SourceFile[] = [];
   let latest: Published | undefined;
   let published = 0;
   let analysing = false;
@@ -126,7 +127,11 @@ export function startLanguageServer(deps: ServerDeps = {}): Connection {
   /** (Re)opens the DNS views when settings or zone files changed. */
   async function ensureDns(files: readonly SourceFile[]): Promise<DnsBroker> {
     const zones = files.filter((f) => f.kind === 'zone');
-    const zoneKey = zones.map((z) => `${z.path}\0${z.text.length}\0${z.version ?? ''}\0${z.text}`).join('\n');
+    // The same zone file objects as last time (the common case: an edit elsewhere) need no
+    // key built from their whole text.
+    const sameZones = zones.length === openedZoneFiles.length && zones.every((z, i) => z === openedZoneFiles[i]);
+    const zoneKey = sameZones ? openedZones : zones.map((z) => `${z.path}\0${z.text.length}\0${z.version ?? ''}\0${z.text}`).join('\n');
+    openedZoneFiles = zones;
     if (broker && openedDnsKey === dnsKey(settings) && openedZones === zoneKey) return broker;
     const previous = { broker, closeDns };
     const c = config();

@@ -19,6 +19,9 @@ export class WorkspaceFiles {
   private extraZones: string[] = [];
   /** `infraReview.maxFileSize`: larger files on disk and open buffers are not analysed. */
   private maxBytes = DEFAULT_MAX_FILE_BYTES;
+  /** Bumped whenever `disk`, the extra zones or the size limit change (see `snapshot`). */
+  private diskVersion = 0;
+  private lastSnapshot: { diskVersion: number; open: readonly SourceFile[]; files: readonly SourceFile[] } | undefined;
 
   constructor(
     readonly roots: readonly string[],
@@ -28,6 +31,7 @@ export class WorkspaceFiles {
 
   /** Reads every folder from scratch. */
   scan(): void {
+    this.diskVersion++;
     this.disk.clear();
     if (!this.roots.length) return;
     const collected = collectFiles(this.roots.filter((r) => exists(r)), { maxFileBytes: this.maxBytes });
@@ -40,6 +44,7 @@ export class WorkspaceFiles {
   setMaxFileBytes(bytes: number): boolean {
     if (bytes === this.maxBytes) return false;
     this.maxBytes = bytes;
+    this.diskVersion++;
     return true;
   }
 
@@ -58,6 +63,7 @@ export class WorkspaceFiles {
   setExtraZones(paths: readonly string[]): void {
     const base = this.roots[0] ?? process.cwd();
     const next = paths.map((p) => toSlash(isAbsolute(p) ? p : resolve(base, p)));
+    this.diskVersion++;
     for (const old of this.extraZones) if (!next.includes(old) && !this.insideRoots(old)) this.disk.delete(old);
     this.extraZones = next;
     this.readExtraZones();
@@ -68,6 +74,7 @@ export class WorkspaceFiles {
     const ours = this.insideRoots(path) && classifyFile(path) !== undefined;
     const zone = this.extraZones.includes(path);
     if (!ours && !zone) return false;
+    this.diskVersion++;
     const file = readSource(path, this.maxBytes, zone ? 'zone' : undefined);
     if (file) this.disk.set(path, file);
     else this.disk.delete(path);
@@ -81,6 +88,17 @@ export class WorkspaceFiles {
 
   /** The files to analyse: disk files with open buffers in their place (and open files outside the folders). */
   snapshot(): SourceFile[] {
+    // Asked several times per analysis (files, zones, status): rebuilt only when the disk
+    // files or an open buffer changed (an edit gives its document a new source object).
+    const open = this.open.all().map((d) => d.source);
+    const last = this.lastSnapshot;
+    if (last && last.diskVersion === this.diskVersion && last.open.length === open.length && last.open.every((f, i) => f === open[i])) return [...last.files];
+    const files = this.buildSnapshot();
+    this.lastSnapshot = { diskVersion: this.diskVersion, open, files };
+    return [...files];
+  }
+
+  private buildSnapshot(): SourceFile[] {
     const out = new Map(this.disk);
     for (const doc of this.open.all()) {
       if (tooLarge(doc.source.text, this.maxBytes)) {
