@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Address6 } from 'ip-address';
 import { formatIpv6Groups } from '../../server/src/core/ipv6-text';
+import { seededInts } from '../support/seeded';
 
 test('formatIpv6Groups gives the RFC 5952 text ip-address gives', () => {
   const cases = ['2001:db8::25', '::1', '::', 'fe80::1', '2001:db8:0:0:1:0:0:1', '2001:0:0:1::1', 'fd12:3456:789a::', '2001:db8:1:2:3:4:5:6', '0:0:1::'];
@@ -13,11 +14,7 @@ test('formatIpv6Groups gives the RFC 5952 text ip-address gives', () => {
 });
 
 test('formatIpv6Groups agrees with ip-address on addresses with zero runs of every length and place', () => {
-  let seed = 5952;
-  const next = (n: number) => {
-    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-    return seed % n;
-  };
+  const next = seededInts(5952);
   for (let i = 0; i < 20000; i++) {
     // Mostly zero groups, so that runs of zeros compete for the '::'.
     const groups = Array.from({ length: 8 }, () => (next(2) === 0 ? 0 : next(4) === 0 ? 0xffff : next(0x10000)));

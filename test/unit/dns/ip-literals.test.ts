@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { Address4, Address6 } from 'ip-address';
 import { parseIp, type ParsedIp } from '../../../server/src/dns/names';
 import { networkText, offsetAddress, parseAddress, type Ip } from '../../../server/src/rules/support/ip';
+import { seededInts } from '../../support/seeded';
 
 function referenceParseIp(text: string): ParsedIp | undefined {
   let t = text.trim();
@@ -67,11 +68,7 @@ const HAND = [
 
 /** Strings built from the characters the parsers care about (fixed seed). */
 function generated(count: number): string[] {
-  let seed = 20261121;
-  const next = (n: number) => {
-    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-    return seed % n;
-  };
+  const next = seededInts(20261121);
   const alphabet = '0123456789abcdefABCDEF::::....gxz%/[] -';
   const pieces = ['2001', 'db8', '::', ':', '.', '192', '0', '2', '1', 'ffff', '25', '255', '256', '01', '%', 'eth0', '/', '64', '[', ']', 'fe80'];
   const out: string[] = [];
@@ -128,11 +125,7 @@ test('parseAddress gives what asking ip-address about every string gave', () => 
 });
 
 test('offsetAddress and networkText write IPv6 as ip-address does', () => {
-  let seed = 128;
-  const next = (n: number) => {
-    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-    return seed % n;
-  };
+  const next = seededInts(128);
   for (let i = 0; i < 5000; i++) {
     const groups = Array.from({ length: 8 }, () => (next(2) === 0 ? 0 : next(0x10000)));
     const bits = BigInt('0x' + groups.map((g) => g.toString(16).padStart(4, '0')).join(''));
