@@ -8,7 +8,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { classifyFile } from '../core/files';
 import type { SourceFile } from '../core/source';
 import { collectFiles, DEFAULT_MAX_FILE_BYTES, readSourceFile, toSlash } from '../engine/collect';
-import type { OpenDocuments } from './documents';
+import type { OpenDocument, OpenDocuments } from './documents';
 
 /** The directories collect.ts never walks; watched-file events from them are ignored likewise. */
 const SKIPPED_DIR = /\/(\.git|\.hg|\.svn|node_modules|\.direnv|result|\.terraform|dist|out)\//;
@@ -90,17 +90,18 @@ export class WorkspaceFiles {
   snapshot(): SourceFile[] {
     // Asked several times per analysis (files, zones, status): rebuilt only when the disk
     // files or an open buffer changed (an edit gives its document a new source object).
-    const open = this.open.all().map((d) => d.source);
+    const docs = this.open.all();
+    const open = docs.map((d) => d.source);
     const last = this.lastSnapshot;
     if (last && last.diskVersion === this.diskVersion && last.open.length === open.length && last.open.every((f, i) => f === open[i])) return [...last.files];
-    const files = this.buildSnapshot();
+    const files = this.buildSnapshot(docs);
     this.lastSnapshot = { diskVersion: this.diskVersion, open, files };
     return [...files];
   }
 
-  private buildSnapshot(): SourceFile[] {
+  private buildSnapshot(docs: readonly OpenDocument[]): SourceFile[] {
     const out = new Map(this.disk);
-    for (const doc of this.open.all()) {
+    for (const doc of docs) {
       if (tooLarge(doc.source.text, this.maxBytes)) {
         out.delete(doc.path);
         continue;
