@@ -4,7 +4,8 @@
  */
 import { isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import type { Locator, SourceFile } from '../core/source';
-import { locatorFor } from '../core/source';
+import { lineIndexOf, locatorFor } from '../core/source';
+import { captureComposeLayout, type ComposeLayout } from '../edits/compose';
 import type { Location } from '../core/text';
 import { known, unknown, type Val } from '../core/value';
 import type { ComposeEnvVar, ComposeNetwork, ComposePort, ComposeService, SyntaxProblem } from '../model/types';
@@ -46,6 +47,8 @@ export interface ComposeFileFacts {
   readonly networks: NetworkFacts[];
   readonly networksAt?: Location;
   readonly syntaxErrors: SyntaxProblem[];
+  /** What the compose edit builder needs of this text, so that fixes need not parse it again. */
+  readonly editLayout?: ComposeLayout;
 }
 
 /** Go's strconv.ParseBool, which compose uses for string booleans (`"true"`, `${X:-1}`). */
@@ -130,6 +133,7 @@ export function extractComposeFile(file: SourceFile, env: Env): ComposeFileFacts
   }));
   const root = deref(doc, doc.contents);
   if (!isMap(root)) return { file: file.path, usable: false, services: [], networks: [], syntaxErrors };
+  const editLayout = captureComposeLayout(file.text, doc, lineIndexOf(file));
 
   const top = mapEntries(doc, root);
   const nameEntry = top.get('name');
@@ -154,6 +158,7 @@ export function extractComposeFile(file: SourceFile, env: Env): ComposeFileFacts
     networks,
     ...(netTop ? { networksAt: r.at(netTop.key) } : {}),
     syntaxErrors,
+    ...(editLayout ? { editLayout } : {}),
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import type { SourceFile } from '../core/source';
 import { locatorFor } from '../core/source';
+import type { ComposeLayout } from '../edits/compose';
 import type { ComposeProject, FileSummary } from '../model/types';
 import { parseEnvFile, type EnvFile } from './env-file';
 import { extractComposeFile, type ComposeFileFacts } from './extract';
@@ -59,6 +60,15 @@ function composeFacts(f: SourceFile, env: Env): { facts: ComposeFileFacts; summa
   const facts = extractComposeFile(f, env);
   const summary: FileSummary = { file: f.path, kind: 'compose', syntaxErrors: facts.syntaxErrors, suppressions: hashCommentSuppressions(f.text) };
   return remember(factsMemo, f.path, { text: f.text, env, facts, summary });
+}
+
+/**
+ * The edit layout the analysis recorded for this compose text (the last analysis of its path,
+ * if the text is the same), for the fix builders; undefined when there is none.
+ */
+export function composeEditLayout(f: { readonly path: string; readonly text: string }): ComposeLayout | undefined {
+  const hit = factsMemo.get(f.path);
+  return hit && hit.text === f.text ? hit.facts.editLayout : undefined;
 }
 
 /** The env files of this run, as a map equal (entry by entry) to the last run's when unchanged. */

@@ -51,6 +51,20 @@ export class LineIndex {
     return { line: lo, character: clamped - this.starts[lo] };
   }
 
+  /** `position(offset).character`, without building the position. */
+  column(offset: number): number {
+    const clamped = Math.max(0, Math.min(offset, this.text.length));
+    const starts = this.starts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= clamped) lo = mid;
+      else hi = mid - 1;
+    }
+    return clamped - starts[lo];
+  }
+
   offset(position: Position): number {
     if (position.line < 0) return 0;
     if (position.line >= this.starts.length) return this.text.length;

@@ -12,9 +12,16 @@
  * - a numeric path step indexes a sequence; the sequence's length or -1 appends an item.
  * Returns undefined when no safe edit exists (the file does not parse, flow-style
  * collections, a key that only exists through a `<<` merge, a type mismatch).
+ *
+ * Parsing the file again is most of the cost of an edit. The compose analysis, which parses
+ * every compose file anyway, records a `ComposeLayout` of it (`captureComposeLayout`): the
+ * indentation style and, for the top-level mapping and its `networks:` subtree, where each
+ * mapping's entries are and where a new one would go. `setComposeValue` given that layout
+ * writes the edit from it, exactly as the parsing path would, and parses only for shapes the
+ * layout does not describe (sequences, flow collections, aliases, deeper paths).
  */
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
-import { isMap, isScalar, isSeq, parseDocument, stringify, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { Document as YamlDocument, isMap, isScalar, isSeq, parseDocument, stringify, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { mapEntries } from '../compose/yaml-nodes';
 import type { FileEdit } from '../core/finding';
 import { LineIndex } from '../core/text';
@@ -24,6 +31,10 @@ export interface ComposeText {
   /** Absolute path with `/` separators (goes into the FileEdits). */
   readonly path: string;
   readonly text: string;
+  /** What the compose analysis recorded of this very text (see ComposeLayout): saves parsing it again. */
+  readonly layout?: ComposeLayout;
+  /** The text's line index, when the caller has one. */
+  readonly lines?: LineIndex;
 }
 
 export type ComposePath = readonly (string | number)[];
@@ -56,8 +67,9 @@ class Editor {
   constructor(
     readonly text: string,
     readonly doc: Document,
+    lines?: LineIndex,
   ) {
-    this.lines = new LineIndex(text);
+    this.lines = lines ?? new LineIndex(text);
     this.style = detectStyle(doc, this.lines);
   }
 
@@ -95,9 +107,7 @@ class Editor {
   }
 
   block(value: unknown, indent: number): string {
-    const yaml = stringify(value, { indent: this.style.indent, indentSeq: this.style.indentSeq, lineWidth: 0 }).replace(/\n$/, '');
-    const pad = ' '.repeat(indent);
-    return yaml.split('\n').map((l) => (l ? pad + l : l)).join('\n');
+    return blockText(value, indent, this.style);
   }
 
   set(node: Node | null, path: ComposePath, value: unknown, depth: number): void {
@@ -199,9 +209,13 @@ class Editor {
 }
 
 export function setComposeValue(file: ComposeText, path: ComposePath, value: unknown): FileEdit[] | undefined {
+  if (file.layout) {
+    const fast = editFromLayout(file, file.layout, path, value);
+    if (fast !== DECLINED) return fast;
+  }
   const doc = parseDocument(file.text, { merge: true });
   if (doc.errors.length) return undefined;
-  const editor = new Editor(file.text, doc);
+  const editor = new Editor(file.text, doc, file.lines);
   try {
     const root = doc.contents as Node | null;
     if (root === null || (isScalar(root) && root.value === null)) {
@@ -214,12 +228,12 @@ export function setComposeValue(file: ComposeText, path: ComposePath, value: unk
     if (e instanceof Unsafe) return undefined;
     throw e;
   }
-  return toFileEdits(file.path, editor);
+  return toFileEdits(file.path, editor.edits, editor.lines);
 }
 
-function toFileEdits(path: string, editor: Editor): FileEdit[] {
+function toFileEdits(path: string, edits: readonly RawEdit[], lines: LineIndex): FileEdit[] {
   // Insertions at one offset become one edit: deeper (inner) text first.
-  const sorted = [...editor.edits].sort((a, b) => a.start - b.start || b.depth - a.depth);
+  const sorted = [...edits].sort((a, b) => a.start - b.start || b.depth - a.depth);
   const merged: RawEdit[] = [];
   for (const e of sorted) {
     const last = merged[merged.length - 1];
@@ -227,7 +241,319 @@ function toFileEdits(path: string, editor: Editor): FileEdit[] {
       merged[merged.length - 1] = { ...last, text: last.text + e.text };
     } else merged.push(e);
   }
-  return merged.map((e) => ({ file: path, range: editor.lines.range(e.start, e.end), newText: e.text }));
+  return merged.map((e) => ({ file: path, range: lines.range(e.start, e.end), newText: e.text }));
+}
+
+// ---- edits from a recorded layout --------------------------------------------------------
+
+/**
+ * What the edit builder needs to know of one compose text to set values under `networks:`
+ * without parsing it again, recorded by the compose analysis from the Document it parsed
+ * (`captureComposeLayout`). Only for texts that parse without errors and have a block mapping
+ * at the root. Offsets and columns refer to that text.
+ */
+export interface ComposeLayout {
+  readonly style: Style;
+  readonly root: MapLayout;
+}
+
+/** A block mapping: its own entries and where a new entry goes. */
+interface MapLayout {
+  readonly kind: 'map';
+  /** Column of the first key: new entries are written at it. */
+  readonly keyCol: number;
+  /** Where a new entry is inserted: after the last entry and the comment lines that belong to it. */
+  readonly insertAt: number;
+  /** Own entries by key (the first, as the parsing path looks them up). */
+  readonly pairs: ReadonlyMap<string, PairLayout>;
+  /** Every key including those from `<<` merges; undefined when the mapping has no merge key. */
+  readonly merged?: ReadonlySet<string>;
+}
+
+interface PairLayout {
+  readonly keyCol: number;
+  readonly value: ValueLayout;
+  /** Span a nested block replaces when the value is empty (`key:`, `key: ~`). */
+  readonly fill?: { readonly start: number; readonly end: number };
+}
+
+type ValueLayout =
+  | MapLayout
+  /** `key:` with no node at all. */
+  | { readonly kind: 'none' }
+  | { readonly kind: 'scalar'; readonly start: number; readonly end: number; readonly quote: Quote }
+  /** Anything the layout does not describe (sequences, flow collections, aliases, deeper levels): the parsing path decides. */
+  | { readonly kind: 'other' };
+
+const OTHER: ValueLayout = { kind: 'other' };
+const NONE: ValueLayout = { kind: 'none' };
+/** An entry outside the described part (a top-level section other than `networks:`, a deeper level). */
+const UNDESCRIBED: PairLayout = { keyCol: -1, value: OTHER };
+
+/**
+ * Mappings described: the root (0), `networks:` (1), a network (2) and its mappings such as
+ * `ipam:` (3), whose scalar entries are described too.
+ */
+const LAYOUT_DEPTH = 4;
+
+/**
+ * The layout of a parsed compose text, or undefined when the parsing path must decide
+ * everything (errors, no block mapping at the root). `lines` indexes `text`.
+ */
+export function captureComposeLayout(text: string, doc: Document, lines: LineIndex): ComposeLayout | undefined {
+  if (doc.errors.length) return undefined;
+  const root = doc.contents;
+  if (!isMap(root) || root.flow) return undefined;
+  try {
+    const editor = new Editor(text, doc, lines);
+    const rootLayout = mapLayout(editor, root, 0);
+    return rootLayout.kind === 'map' ? { style: editor.style, root: rootLayout } : undefined;
+  } catch {
+    // Whatever the layout cannot take (a nesting too deep for the style walk) is left to the
+    // parsing path: recording it must never fail the analysis.
+    return undefined;
+  }
+}
+
+function mapLayout(editor: Editor, map: YAMLMap, depth: number): ValueLayout {
+  const items = map.items as Pair[];
+  if (map.flow || items.length === 0) return OTHER;
+  const first = items[0].key as Node | null;
+  if (!first?.range) return OTHER;
+  const keyCol = editor.col(first.range[0]);
+  const pairs = new Map<string, PairLayout>();
+  let hasMerge = false;
+  for (const pair of items) {
+    const key = pair.key;
+    if (!isScalar(key)) continue;
+    if (typeof key.value === 'symbol') {
+      hasMerge = true;
+      continue;
+    }
+    const name = String(key.value);
+    if (pairs.has(name)) continue;
+    // Below the root only `networks:` is described; other sections are left to the parsing path.
+    const deeper = depth < LAYOUT_DEPTH && (depth > 0 || name === 'networks');
+    pairs.set(name, deeper && key.range ? pairLayout(editor, pair, key, depth + 1) : UNDESCRIBED);
+  }
+  return {
+    kind: 'map',
+    keyCol,
+    insertAt: editor.afterTrailingComments(editor.afterContent(items[items.length - 1]), keyCol),
+    pairs,
+    ...(hasMerge ? { merged: editor.mergedKeys(map) } : {}),
+  };
+}
+
+function pairLayout(editor: Editor, pair: Pair, key: Scalar, depth: number): PairLayout {
+  const keyCol = editor.col(key.range![0]);
+  const v = pair.value as Node | null;
+  let value: ValueLayout;
+  if (v === null || v === undefined) value = NONE;
+  else if (isScalar(v) && v.range) value = { kind: 'scalar', start: v.range[0], end: v.range[1], quote: quoteOf(v) };
+  else if (isMap(v) && depth < LAYOUT_DEPTH) value = mapLayout(editor, v, depth);
+  else value = OTHER;
+  if (!isEmptyScalar(v)) return { keyCol, value };
+  // As Editor.fillEmpty: the value's text (and the blanks before it), or the end of the key's line.
+  const s = v as Scalar | null;
+  if (s && s.range && s.range[1] > s.range[0]) {
+    let start = s.range[0];
+    while (start > 0 && (editor.text[start - 1] === ' ' || editor.text[start - 1] === '\t')) start--;
+    return { keyCol, value, fill: { start, end: s.range[1] } };
+  }
+  const at = editor.lines.lineEnd(editor.lines.position(key.range![1]).line);
+  return { keyCol, value, fill: { start: at, end: at } };
+}
+
+/** Returned by editFromLayout when the layout does not describe the shape an edit needs. */
+export const DECLINED = Symbol('declined');
+
+class Declined extends Error {}
+
+/**
+ * The Editor's walk (set, replace, insertIntoMap, fillEmpty), over a layout: the same edits
+ * at the same depths. Throws Unsafe where the Editor would, Declined where the layout cannot
+ * tell.
+ */
+class LayoutEditor {
+  readonly edits: RawEdit[] = [];
+  constructor(readonly style: Style) {}
+
+  set(node: ValueLayout, path: ComposePath, value: unknown, depth: number): void {
+    if (path.length === 0) return this.replace(node, value, depth);
+    const [step, ...rest] = path;
+    if (node.kind === 'map' && typeof step === 'string') {
+      const pair = node.pairs.get(step);
+      if (!pair) {
+        if (node.merged?.has(step)) throw new Unsafe(`${step} comes from a << merge`);
+        return this.insertIntoMap(node, { [step]: nest(rest, value) }, depth);
+      }
+      if (pair.value.kind === 'other') throw new Declined();
+      if (pair.fill && (rest.length > 0 || isPlainObject(value) || Array.isArray(value))) {
+        return this.fillEmpty(pair, nest(rest, value), depth + 1);
+      }
+      return this.set(pair.value, rest, value, depth + 1);
+    }
+    if (node.kind === 'other') throw new Declined();
+    throw new Unsafe(`cannot follow ${String(step)}`);
+  }
+
+  replace(node: ValueLayout, value: unknown, depth: number): void {
+    if (node.kind === 'map' && isPlainObject(value)) {
+      const missing: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) {
+        if (node.pairs.has(k)) this.set(node, [k], v, depth);
+        else if (node.merged?.has(k)) throw new Unsafe(`${k} comes from a << merge`);
+        else missing[k] = v;
+      }
+      if (Object.keys(missing).length) this.insertIntoMap(node, missing, depth);
+      return;
+    }
+    if (node.kind === 'scalar' && isScalarValue(value)) {
+      this.edits.push({ start: node.start, end: node.end, text: scalarText(value, node.quote), depth });
+      return;
+    }
+    if (node.kind === 'other') throw new Declined();
+    throw new Unsafe('type mismatch');
+  }
+
+  insertIntoMap(map: MapLayout, entries: Record<string, unknown>, depth: number): void {
+    const gap = map.keyCol === 0 && this.style.blankBetweenSections ? '\n' : '';
+    this.edits.push({ start: map.insertAt, end: map.insertAt, text: `\n${gap}${blockText(entries, map.keyCol, this.style)}`, depth });
+  }
+
+  fillEmpty(pair: PairLayout, value: unknown, depth: number): void {
+    const { indent, indentSeq } = this.style;
+    const body = Array.isArray(value) && !indentSeq ? blockText(value, pair.keyCol, this.style) : blockText(value, pair.keyCol + indent, this.style);
+    this.edits.push({ start: pair.fill!.start, end: pair.fill!.end, text: `\n${body}`, depth });
+  }
+}
+
+/**
+ * The edits `setComposeValue` makes, from a recorded layout; DECLINED when the layout does not
+ * describe what the edit touches (the caller then parses the text).
+ */
+export function editFromLayout(file: ComposeText, layout: ComposeLayout, path: ComposePath, value: unknown): FileEdit[] | undefined | typeof DECLINED {
+  const editor = new LayoutEditor(layout.style);
+  try {
+    editor.set(layout.root, path, value, 0);
+  } catch (e) {
+    if (e instanceof Declined) return DECLINED;
+    if (e instanceof Unsafe) return undefined;
+    throw e;
+  }
+  return toFileEdits(file.path, editor.edits, file.lines ?? new LineIndex(file.text));
+}
+
+// ---- block text -----------------------------------------------------------------------
+
+/** `value` as block YAML in the file's style, every line indented by `indent` columns. */
+function blockText(value: unknown, indent: number, style: Style): string {
+  const yaml = emitBlock(value, style.indent, style.indentSeq) ?? stringify(value, { indent: style.indent, indentSeq: style.indentSeq, lineWidth: 0 }).replace(/\n$/, '');
+  const pad = ' '.repeat(indent);
+  return yaml.split('\n').map((l) => (l ? pad + l : l)).join('\n');
+}
+
+/**
+ * `stringify(value, { indent, indentSeq, lineWidth: 0 })` without its final newline, written
+ * directly for the values fixes use: non-empty plain objects and arrays of booleans and of
+ * strings that stay plain. Undefined for anything else (the caller then uses `stringify`).
+ */
+export function emitBlock(value: unknown, indent: number, indentSeq: boolean): string | undefined {
+  if (!Number.isInteger(indent) || indent < 1) return undefined;
+  const out = new BlockEmitter(' '.repeat(indent), indentSeq);
+  try {
+    if (Array.isArray(value)) return out.seq(value, '');
+    if (isPlainRecord(value)) return out.map(value, '');
+  } catch (e) {
+    if (e === NOT_EMITTED) return undefined;
+    throw e;
+  }
+  return undefined;
+}
+
+const NOT_EMITTED = Symbol('not emitted');
+
+class BlockEmitter {
+  /** `stringify` writes an object met twice as an anchor and an alias: not done here. */
+  private readonly seen = new Set<object>();
+  constructor(
+    readonly step: string,
+    readonly indentSeq: boolean,
+  ) {}
+
+  enter(o: object): void {
+    if (this.seen.has(o)) throw NOT_EMITTED;
+    this.seen.add(o);
+  }
+
+  map(o: Record<string, unknown>, indent: string): string {
+    this.enter(o);
+    const keys = Object.keys(o);
+    if (keys.length === 0) throw NOT_EMITTED;
+    const inner = indent + this.step;
+    let s = '';
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      if (!plainOk(k, true)) throw NOT_EMITTED;
+      const v = o[k];
+      let line: string;
+      if (Array.isArray(v)) {
+        // indentSeq false: the `- ` counts as indentation where the step allows it.
+        const at = !this.indentSeq && this.step.length >= 2 ? inner.substring(2) : inner;
+        line = `${k}:\n${at}${this.seq(v, at)}`;
+      } else if (isPlainRecord(v)) line = `${k}:\n${inner}${this.map(v, inner)}`;
+      else line = `${k}: ${this.scalar(v)}`;
+      s += i === 0 ? line : `\n${indent}${line}`;
+    }
+    return s;
+  }
+
+  seq(a: readonly unknown[], indent: string): string {
+    this.enter(a);
+    if (a.length === 0) throw NOT_EMITTED;
+    const item = indent + '  ';
+    let s = '';
+    for (let i = 0; i < a.length; i++) {
+      if (!(i in a)) throw NOT_EMITTED;
+      const v = a[i];
+      const line = `- ${Array.isArray(v) ? this.seq(v, item) : isPlainRecord(v) ? this.map(v, item) : this.scalar(v)}`;
+      s += i === 0 ? line : `\n${indent}${line}`;
+    }
+    return s;
+  }
+
+  scalar(v: unknown): string {
+    if (typeof v === 'boolean') return v ? 'true' : 'false';
+    if (typeof v === 'string' && plainOk(v, false)) return v;
+    throw NOT_EMITTED;
+  }
+}
+
+function isPlainRecord(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Tags of the schema `stringify` uses (YAML 1.2 core) that read a plain scalar as other than a string. */
+let nonStringTags: readonly { test?: RegExp }[] | undefined;
+
+/**
+ * Whether `stringify` writes the string as it is (plain). A subset of the rules of the yaml
+ * library's plainString: single-line, no control characters, no indicator at the start, no
+ * `: ` or ` #`, and not read back as a number, boolean or null.
+ */
+function plainOk(s: string, implicitKey: boolean): boolean {
+  if (s.length === 0 || s.length > 1000) return false;
+  if (/[\n\r]/.test(s) || /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(s)) return false;
+  if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(s)) return false;
+  if (/^(?:---|\.\.\.)/.test(s)) return false;
+  if (implicitKey && s === '<<') return false;
+  if (!nonStringTags) {
+    nonStringTags = (new YamlDocument().schema.tags as { default?: unknown; tag: string; test?: RegExp }[]).filter((t) => t.default && t.tag !== 'tag:yaml.org,2002:str');
+  }
+  return !nonStringTags.some((t) => t.test?.test(s));
 }
 
 /** Applies FileEdits of one file to its text (for tests and the CLI's --fix on one file). */
@@ -255,24 +581,32 @@ export function randomUlaSubnet64(randomBytes: (n: number) => Uint8Array = crypt
 // ---- helpers -------------------------------------------------------------------------
 
 function detectStyle(doc: Document, lines: LineIndex): Style {
+  // d -> how many block mappings have their first key d columns right of their parent's key.
+  // (Index loops and no position objects: every compose file the analysis reads goes through here.)
   const deltas = new Map<number, number>();
   let indentSeq: boolean | undefined;
-  const col = (o: number) => lines.position(o).character;
-  const walk = (node: unknown, keyCol: number | undefined) => {
-    if (isMap(node) && !node.flow) {
+  const walk = (node: unknown, keyCol: number): void => {
+    if (isMap(node)) {
+      if (node.flow) return;
       const pairs = node.items as Pair[];
-      const first = pairs[0]?.key as Node | undefined;
-      if (first?.range && keyCol !== undefined && col(first.range[0]) > keyCol) {
-        const d = col(first.range[0]) - keyCol;
-        deltas.set(d, (deltas.get(d) ?? 0) + 1);
+      const first = pairs.length ? (pairs[0].key as Node | null) : null;
+      if (first?.range && keyCol >= 0) {
+        const d = lines.column(first.range[0]) - keyCol;
+        if (d > 0) deltas.set(d, (deltas.get(d) ?? 0) + 1);
       }
-      for (const p of pairs) if ((p.key as Node)?.range) walk(p.value, col((p.key as Node).range![0]));
-    } else if (isSeq(node) && !node.flow) {
-      if (keyCol !== undefined && indentSeq === undefined && node.range) indentSeq = col(node.range[0]) > keyCol;
-      for (const i of node.items) walk(i, undefined);
+      for (let i = 0; i < pairs.length; i++) {
+        const key = pairs[i].key as Node | null;
+        const value = pairs[i].value;
+        if (key?.range && (isMap(value) || isSeq(value))) walk(value, lines.column(key.range[0]));
+      }
+    } else if (isSeq(node)) {
+      if (node.flow) return;
+      if (keyCol >= 0 && indentSeq === undefined && node.range) indentSeq = lines.column(node.range[0]) > keyCol;
+      const items = node.items;
+      for (let i = 0; i < items.length; i++) if (isMap(items[i]) || isSeq(items[i])) walk(items[i], -1);
     }
   };
-  walk(doc.contents, undefined);
+  walk(doc.contents, -1);
   // Top-level sections separated by blank lines (as most compose files are).
   const root = doc.contents;
   let blank = false;
@@ -282,8 +616,12 @@ function detectStyle(doc: Document, lines: LineIndex): Style {
       if (line > 0 && lines.lineText(line - 1).trim() === '') blank = true;
     }
   }
-  // The most common nesting step: files often indent `services:` children differently.
-  const indent = [...deltas].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0];
+  // The most common nesting step (the smallest of equals): files often indent `services:` children differently.
+  let indent: number | undefined;
+  let most = 0;
+  for (const [d, n] of deltas) {
+    if (n > most || (n === most && d < indent!)) [indent, most] = [d, n];
+  }
   return { indent: indent ?? 2, indentSeq: indentSeq ?? true, blankBetweenSections: blank };
 }
 

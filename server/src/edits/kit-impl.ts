@@ -3,7 +3,8 @@
  * format the setting is written in (main.cf/master.cf text, NixOS attributes, compose YAML).
  */
 import type { FileEdit } from '../core/finding';
-import { locatorFor, type SourceFile } from '../core/source';
+import { composeEditLayout } from '../compose';
+import { lineIndexOf, locatorFor, type SourceFile } from '../core/source';
 import type { ComposeProject, Host, PostfixInstance } from '../model/types';
 import { setComposeValue } from './compose';
 import type { EditKit } from './kit';
@@ -53,7 +54,8 @@ export function createEditKitWith(files: ReadonlyMap<string, SourceFile>, nix: N
 
     setComposeValue(project: ComposeProject, path: readonly (string | number)[], value: unknown) {
       const f = file(project.file);
-      return f && setComposeValue({ path: f.path, text: f.text }, path, value);
+      // The layout the compose analysis recorded of this text spares parsing it again.
+      return f && setComposeValue({ path: f.path, text: f.text, layout: composeEditLayout(f), lines: lineIndexOf(f) }, path, value);
     },
   };
 }
