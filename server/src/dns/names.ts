@@ -1,17 +1,35 @@
 /** Domain names and addresses as the DNS view compares them. */
 import { Address4, Address6 } from 'ip-address';
+import { isIPv6 } from 'node:net';
 
 /** Lower case, absolute, without the trailing dot (the form `DnsRecord.name` uses). */
 export function normalizeName(name: string): string {
+  if (isNormalized(name)) return name;
   let n = name.trim().toLowerCase();
   while (n.endsWith('.') && n.length > 1) n = n.slice(0, -1);
   return n === '.' ? '' : n;
 }
 
+/**
+ * Most names reach normalizeName already normalized (zone data, earlier answers): one pass
+ * over the text tells, where trimming and lower-casing would each make another.
+ * Only ASCII other than upper-case letters and white space; no trailing dot.
+ */
+function isNormalized(name: string): boolean {
+  const last = name.length - 1;
+  if (last < 0 || name.charCodeAt(last) === 46) return false;
+  for (let i = 0; i <= last; i++) {
+    const c = name.charCodeAt(i);
+    if (c > 126 || (c >= 65 && c <= 90) || c === 32 || (c >= 9 && c <= 13)) return false;
+  }
+  return true;
+}
+
 /** True when `name` equals `origin` or lies below it (both normalized). The root '' contains all. */
 export function isAtOrBelow(name: string, origin: string): boolean {
   if (origin === '') return true;
-  return name === origin || name.endsWith('.' + origin);
+  const dot = name.length - origin.length - 1;
+  return name === origin || (dot >= 0 && name.charCodeAt(dot) === 46 && name.endsWith(origin));
 }
 
 /** The parent of a name ('' for a single label, undefined for the root). */
@@ -86,6 +104,19 @@ function tryParse<T>(construct: () => T): T | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Hex digits and colons only: the IPv6 literals whose RFC 5952 text the URL parser gives. */
+const HEX_AND_COLONS = /^[0-9a-f:]+$/i;
+
+/**
+ * RFC 5952 text of an IPv6 literal (no prefix length, no zone), or undefined. The common
+ * hex-only form goes through the platform's URL parser, several times faster than
+ * ip-address, which stays the authority for the rest (embedded IPv4).
+ */
+export function canonicalIpv6(text: string): string | undefined {
+  if (HEX_AND_COLONS.test(text) && isIPv6(text)) return new URL(`http://[${text}]/`).hostname.slice(1, -1);
+  return tryParse(() => new Address6(text))?.correctForm();
 }
 
 /** Canonical text of an address, or undefined when it is not an IP literal. */
