@@ -7,9 +7,12 @@
  */
 import type { Location } from '../core/text';
 import { LineIndex } from '../core/text';
-import type { DnsRecord, RRType, SoaData } from './types';
-import { canonicalAddress, normalizeName } from './names';
-import { Address4, Address6 } from 'ip-address';
+import type { DnsRecord, RRType } from './types';
+import { normalizeName } from './names';
+import { ZoneScanner } from './zone-scanner';
+import { decodeBytes, needsDecoding, parseRdata, parseTtl, type RdataSource } from './zone-rdata';
+
+export { parseTtl };
 
 export interface ZoneError {
   readonly message: string;
@@ -53,147 +56,15 @@ const KNOWN_OTHER = new Set([
 ]);
 const CLASSES = new Set(['IN', 'CH', 'HS', 'CS']);
 const MAX_INCLUDE_DEPTH = 8;
-const MAX_TTL = 2147483647;
-
-interface Token {
-  /** Text without surrounding quotes, escapes still in place. */
-  readonly raw: string;
-  readonly quoted: boolean;
-  readonly start: number;
-  readonly end: number;
-  /** An unterminated quoted string (already reported): the entry is skipped. */
-  readonly broken?: boolean;
-}
-
-interface Entry {
-  readonly tokens: Token[];
-  /** The entry's line began with white space: the owner is the previous one. */
-  readonly blankOwner: boolean;
-  readonly start: number;
-}
-
-/** Splits a master file into entries (logical lines: parentheses join physical lines). */
-function tokenize(text: string, report: (msg: string, start: number, end: number) => void): Entry[] {
-  const entries: Entry[] = [];
-  let tokens: Token[] = [];
-  let depth = 0;
-  let parenStart = 0;
-  let lineStart = 0;
-  let blankOwner = false;
-  let entryStart = 0;
-  let i = 0;
-  const flush = () => {
-    if (tokens.length) entries.push({ tokens, blankOwner, start: entryStart });
-    tokens = [];
-  };
-  const atLineStart = (pos: number) => {
-    lineStart = pos;
-    if (depth === 0) {
-      flush();
-      const c = text[pos];
-      blankOwner = c === ' ' || c === '\t';
-      entryStart = pos;
-    }
-  };
-  atLineStart(0);
-  while (i < text.length) {
-    const c = text[i];
-    if (c === '\n' || c === '\r') {
-      i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
-      atLineStart(i);
-      continue;
-    }
-    if (c === ' ' || c === '\t') { i++; continue; }
-    if (c === ';') {
-      while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
-      continue;
-    }
-    if (c === '(') {
-      if (depth === 0) parenStart = i;
-      depth++;
-      i++;
-      continue;
-    }
-    if (c === ')') {
-      if (depth === 0) report("')' without '('", i, i + 1);
-      else depth--;
-      i++;
-      continue;
-    }
-    if (c === '"') {
-      const start = i;
-      i++;
-      let raw = '';
-      let closed = false;
-      while (i < text.length) {
-        const d = text[i];
-        if (d === '\\' && i + 1 < text.length) { raw += d + text[i + 1]; i += 2; continue; }
-        if (d === '"') { closed = true; i++; break; }
-        if ((d === '\n' || d === '\r') && depth === 0) break;
-        raw += d;
-        i++;
-      }
-      if (!closed) report('unterminated quoted string', start, i);
-      tokens.push({ raw, quoted: true, start, end: i, broken: !closed });
-      continue;
-    }
-    const start = i;
-    while (i < text.length) {
-      const d = text[i];
-      if (d === '\\' && i + 1 < text.length) { i += 2; continue; }
-      if (d === ' ' || d === '\t' || d === '\n' || d === '\r' || d === ';' || d === '(' || d === ')' || d === '"') break;
-      i++;
-    }
-    tokens.push({ raw: text.slice(start, i), quoted: false, start, end: i });
-  }
-  if (depth > 0) report("'(' without ')'", parenStart, parenStart + 1);
-  void lineStart;
-  flush();
-  return entries;
-}
-
-/** Character-string bytes: `\DDD` is a decimal byte, `\X` is X. */
-function decodeBytes(raw: string): Buffer {
-  const out: number[] = [];
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw[i];
-    if (c === '\\' && i + 1 < raw.length) {
-      const m = /^\d{3}/.exec(raw.slice(i + 1, i + 4));
-      if (m) {
-        out.push(Number(m[0]) & 0xff);
-        i += 3;
-      } else {
-        out.push(...Buffer.from(raw[i + 1], 'utf8'));
-        i += 1;
-      }
-      continue;
-    }
-    out.push(...Buffer.from(c, 'utf8'));
-  }
-  return Buffer.from(out);
-}
-
-/** TTL: seconds, or units like 1h30m (BIND). */
-export function parseTtl(raw: string): number | undefined {
-  if (/^\d+$/.test(raw)) {
-    const n = Number(raw);
-    return n <= MAX_TTL ? n : undefined;
-  }
-  if (!/^(\d+[smhdw])+$/i.test(raw)) return undefined;
-  const unit: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
-  let total = 0;
-  for (const m of raw.toLowerCase().matchAll(/(\d+)([smhdw])/g)) total += Number(m[1]) * unit[m[2]];
-  return total <= MAX_TTL ? total : undefined;
-}
 
 function isTypeWord(word: string): boolean {
   const w = word.toUpperCase();
   return MODELLED.has(w) || KNOWN_OTHER.has(w) || /^TYPE\d+$/.test(w);
 }
 
-interface FileContext {
-  readonly file: string;
-  readonly index: LineIndex;
+function startsWithDigit(raw: string): boolean {
+  const c = raw.charCodeAt(0);
+  return c >= 48 && c <= 57;
 }
 
 /** Parses one zone text; `$INCLUDE` files are parsed through `options.readInclude`. */
@@ -201,7 +72,8 @@ export function parseZoneText(file: string, text: string, options: ParseZoneOpti
   const result: ParsedZoneText = { records: [], others: [], errors: [], origins: [], files: [file] };
   const initial = options.origin === undefined ? undefined : normalizeName(options.origin);
   if (initial !== undefined) result.origins.push(initial);
-  parseInto(result, file, text, { origin: initial, ttl: options.defaultTtl, owner: undefined }, options, [file]);
+  const state: State = { origin: initial, ttl: options.defaultTtl, owner: undefined };
+  new FileParser(result, file, text, state, options, [file]).parseInto(result.errors);
   return result;
 }
 
@@ -212,200 +84,183 @@ interface State {
   lastTtl?: number;
 }
 
-function parseInto(
-  result: ParsedZoneText,
-  file: string,
-  text: string,
-  state: State,
-  options: ParseZoneOptions,
-  stack: string[],
-): void {
-  const ctx: FileContext = { file, index: new LineIndex(text) };
-  const loc = (start: number, end: number): Location => ({ file, range: ctx.index.range(start, end) });
-  const error = (message: string, start: number, end: number, severity: 'error' | 'warning' = 'error') =>
-    result.errors.push({ message, at: loc(start, end), severity });
+/** One file of a zone (the top file or an included one), parsed entry by entry. */
+class FileParser implements RdataSource {
+  readonly tokens: ZoneScanner;
+  private readonly index: LineIndex;
+  /** Syntax errors come first in a file's errors, then those of its entries in order. */
+  private readonly syntaxErrors: ZoneError[] = [];
+  private readonly entryErrors: ZoneError[] = [];
+  /** The current entry's type token and end, where a problem without a token of its own is shown. */
+  private typeToken = 0;
+  private entryEnd = 0;
 
-  const entries = tokenize(text, (m, s, e) => error(m, s, e));
+  constructor(
+    private readonly result: ParsedZoneText,
+    private readonly file: string,
+    text: string,
+    private readonly state: State,
+    private readonly options: ParseZoneOptions,
+    private readonly stack: readonly string[],
+  ) {
+    this.index = new LineIndex(text);
+    this.tokens = new ZoneScanner(text, (message, start, end) => this.syntaxErrors.push(this.zoneError(message, start, end, 'error')));
+  }
 
-  const absolute = (tok: Token): string | undefined => {
-    const raw = tok.raw;
+  /** Parses the file, appending its records to the result and its errors to `errors`. */
+  parseInto(errors: ZoneError[]): void {
+    const tokens = this.tokens;
+    while (tokens.next()) {
+      if (tokens.broken) continue;
+      this.entryEnd = tokens.end(tokens.count - 1);
+      if (!tokens.blankOwner && !tokens.isQuoted(0) && this.charAt(0) === '$') this.directive();
+      else this.record();
+    }
+    for (const e of this.syntaxErrors) errors.push(e);
+    for (const e of this.entryErrors) errors.push(e);
+  }
+
+  absolute(k: number): string | undefined {
+    const raw = this.tokens.raw(k);
+    const origin = this.state.origin;
     if (raw === '@') {
-      if (state.origin === undefined) error("'@' used but no $ORIGIN is known", tok.start, tok.end);
-      return state.origin;
+      if (origin === undefined) this.tokenError("'@' used but no $ORIGIN is known", k);
+      return origin;
     }
     // Names rarely hold escapes: skip the byte round trip for the common case.
-    const name = /[\\\uD800-\uDFFF]/.test(raw) ? decodeBytes(raw).toString('utf8') : raw;
+    const name = needsDecoding(raw) ? decodeBytes(raw).toString('utf8') : raw;
     if (name.endsWith('.')) return normalizeName(name);
-    if (state.origin === undefined) {
-      error(`relative name '${raw}' but no $ORIGIN is known`, tok.start, tok.end);
+    if (origin === undefined) {
+      this.tokenError(`relative name '${raw}' but no $ORIGIN is known`, k);
       return undefined;
     }
-    return normalizeName(state.origin === '' ? name : `${name}.${state.origin}`);
-  };
+    return normalizeName(origin === '' ? name : `${name}.${origin}`);
+  }
 
-  for (const entry of entries) {
-    const toks = entry.tokens;
-    if (toks.some((t) => t.broken)) continue;
-    const first = toks[0];
-    const entryEnd = toks[toks.length - 1].end;
-    if (!entry.blankOwner && first.raw.startsWith('$') && !first.quoted) {
-      const directive = first.raw.toUpperCase();
-      if (directive === '$ORIGIN') {
-        if (!toks[1]) { error('$ORIGIN needs a name', first.start, first.end); continue; }
-        const name = toks[1].raw.endsWith('.') ? normalizeName(toks[1].raw) : absolute(toks[1]);
-        if (name !== undefined) {
-          state.origin = name;
-          result.origins.push(name);
-        }
-      } else if (directive === '$TTL') {
-        const ttl = toks[1] ? parseTtl(toks[1].raw) : undefined;
-        if (ttl === undefined) error('$TTL needs a TTL (seconds, or units such as 1h)', first.start, entryEnd);
-        else state.ttl = ttl;
-      } else if (directive === '$INCLUDE') {
-        if (!toks[1]) { error('$INCLUDE needs a file name', first.start, first.end); continue; }
-        const path = decodeBytes(toks[1].raw).toString('utf8');
-        if (!options.readInclude) { error(`$INCLUDE ${path}: includes are not read here`, first.start, entryEnd); continue; }
-        if (stack.length >= MAX_INCLUDE_DEPTH) { error('$INCLUDE nested too deeply', first.start, entryEnd); continue; }
-        const read = options.readInclude(path, file);
-        if ('error' in read) { error(`$INCLUDE ${path}: ${read.error}`, toks[1].start, toks[1].end); continue; }
-        if (stack.includes(read.file)) { error(`$INCLUDE ${path}: includes itself (loop)`, toks[1].start, toks[1].end); continue; }
-        let origin = state.origin;
-        if (toks[2]) {
-          const o = toks[2].raw.endsWith('.') ? normalizeName(toks[2].raw) : absolute(toks[2]);
-          if (o === undefined) continue;
-          origin = o;
-        }
-        result.files.push(read.file);
-        // The included file starts with its own origin and owner; the parent's are restored after (RFC 1035 §5.1).
-        parseInto(result, read.file, read.text, { origin, ttl: state.ttl, owner: undefined, lastTtl: state.lastTtl }, options, [...stack, read.file]);
-      } else {
-        error(`unsupported directive ${first.raw}`, first.start, entryEnd, directive === '$GENERATE' ? 'warning' : 'error');
+  problem(message: string, k?: number): void {
+    if (k === undefined) this.error(message, this.tokens.start(this.typeToken), this.entryEnd);
+    else this.tokenError(message, k);
+  }
+
+  private directive(): void {
+    const tokens = this.tokens;
+    const first = tokens.raw(0);
+    const start = tokens.start(0);
+    const directive = first.toUpperCase();
+    const hasArgument = tokens.count > 1;
+    if (directive === '$ORIGIN') {
+      if (!hasArgument) return this.error('$ORIGIN needs a name', start, tokens.end(0));
+      const name = this.absoluteOrDotted(1);
+      if (name !== undefined) {
+        this.state.origin = name;
+        this.result.origins.push(name);
       }
-      continue;
+    } else if (directive === '$TTL') {
+      const ttl = hasArgument ? parseTtl(tokens.raw(1)) : undefined;
+      if (ttl === undefined) this.error('$TTL needs a TTL (seconds, or units such as 1h)', start, this.entryEnd);
+      else this.state.ttl = ttl;
+    } else if (directive === '$INCLUDE') {
+      if (!hasArgument) return this.error('$INCLUDE needs a file name', start, tokens.end(0));
+      this.include(start);
+    } else {
+      this.error(`unsupported directive ${first}`, start, this.entryEnd, directive === '$GENERATE' ? 'warning' : 'error');
     }
+  }
 
-    // [owner] [ttl] [class] type rdata   (ttl and class in either order)
+  /** `$ORIGIN` and `$INCLUDE` take a name ending in a dot as it stands, escapes and all. */
+  private absoluteOrDotted(k: number): string | undefined {
+    const raw = this.tokens.raw(k);
+    return raw.endsWith('.') ? normalizeName(raw) : this.absolute(k);
+  }
+
+  private include(start: number): void {
+    const { tokens, state, options, stack } = this;
+    const path = decodeBytes(tokens.raw(1)).toString('utf8');
+    if (!options.readInclude) return this.error(`$INCLUDE ${path}: includes are not read here`, start, this.entryEnd);
+    if (stack.length >= MAX_INCLUDE_DEPTH) return this.error('$INCLUDE nested too deeply', start, this.entryEnd);
+    const read = options.readInclude(path, this.file);
+    if ('error' in read) return this.tokenError(`$INCLUDE ${path}: ${read.error}`, 1);
+    if (stack.includes(read.file)) return this.tokenError(`$INCLUDE ${path}: includes itself (loop)`, 1);
+    let origin = state.origin;
+    if (tokens.count > 2) {
+      const o = this.absoluteOrDotted(2);
+      if (o === undefined) return;
+      origin = o;
+    }
+    this.result.files.push(read.file);
+    // The included file starts with its own origin and owner; the parent's are restored after (RFC 1035 §5.1).
+    const included: State = { origin, ttl: state.ttl, owner: undefined, lastTtl: state.lastTtl };
+    new FileParser(this.result, read.file, read.text, included, options, [...stack, read.file]).parseInto(this.entryErrors);
+  }
+
+  // [owner] [ttl] [class] type rdata   (ttl and class in either order)
+  private record(): void {
+    const { tokens, state } = this;
+    const start = tokens.start(0);
     let pos = 0;
     let owner: string | undefined;
-    if (entry.blankOwner) {
+    if (tokens.blankOwner) {
       owner = state.owner;
-      if (owner === undefined) { error('record without owner name and no previous owner', first.start, entryEnd); continue; }
+      if (owner === undefined) return this.error('record without owner name and no previous owner', start, this.entryEnd);
     } else {
-      owner = absolute(first);
+      owner = this.absolute(0);
       pos = 1;
-      if (owner === undefined) continue;
+      if (owner === undefined) return;
     }
     let ttl: number | undefined;
     let klass: string | undefined;
-    for (let k = 0; k < 2 && pos < toks.length; k++) {
-      const t = toks[pos];
-      if (t.quoted) break;
-      if (ttl === undefined && /^\d/.test(t.raw)) {
-        const v = parseTtl(t.raw);
+    for (let k = 0; k < 2 && pos < tokens.count; k++) {
+      if (tokens.isQuoted(pos)) break;
+      const raw = tokens.raw(pos);
+      if (ttl === undefined && startsWithDigit(raw)) {
+        const v = parseTtl(raw);
         if (v === undefined) break;
         ttl = v;
         pos++;
-      } else if (klass === undefined && CLASSES.has(t.raw.toUpperCase())) {
-        klass = t.raw.toUpperCase();
+      } else if (klass === undefined && CLASSES.has(raw.toUpperCase())) {
+        klass = raw.toUpperCase();
         pos++;
       } else break;
     }
-    const typeTok = toks[pos];
-    if (!typeTok) { error('record without type', first.start, entryEnd); continue; }
-    const type = typeTok.raw.toUpperCase();
-    if (typeTok.quoted || !isTypeWord(type)) {
-      error(`unknown record type '${typeTok.raw}'`, typeTok.start, typeTok.end);
-      continue;
-    }
+    if (pos >= tokens.count) return this.error('record without type', start, this.entryEnd);
+    this.typeToken = pos;
+    const typeRaw = tokens.raw(pos);
+    const type = typeRaw.toUpperCase();
+    if (tokens.isQuoted(pos) || !isTypeWord(type)) return this.tokenError(`unknown record type '${typeRaw}'`, pos);
     state.owner = owner;
-    if (klass && klass !== 'IN') {
-      error(`class ${klass} ignored: only IN is served`, first.start, entryEnd, 'warning');
-      continue;
-    }
-    const rdata = toks.slice(pos + 1);
-    const at = loc(first.start, entryEnd);
+    if (klass && klass !== 'IN') return this.error(`class ${klass} ignored: only IN is served`, start, this.entryEnd, 'warning');
+    const at = this.location(start, this.entryEnd);
     const effectiveTtl = ttl ?? state.ttl ?? state.lastTtl ?? 3600;
     if (ttl !== undefined) state.lastTtl = ttl;
     if (!MODELLED.has(type)) {
-      result.others.push({ name: owner, type, at });
-      continue;
+      this.result.others.push({ name: owner, type, at });
+      return;
     }
-    const record = parseRdata(owner, type as RRType, effectiveTtl, rdata, at, absolute, (m, t) =>
-      error(m, t ? t.start : typeTok.start, t ? t.end : entryEnd),
-    );
+    const record = parseRdata(owner, type as RRType, effectiveTtl, pos + 1, at, this);
     if (record) {
-      result.records.push(record);
+      this.result.records.push(record);
       // Without $TTL, SOA's minimum was the traditional default TTL (BIND); an explicit $TTL wins.
       if (record.type === 'SOA' && state.ttl === undefined && ttl === undefined) state.ttl = record.data.minimum;
     }
   }
-}
 
-function parseRdata(
-  name: string,
-  type: RRType,
-  ttl: number,
-  rdata: Token[],
-  at: Location,
-  absolute: (tok: Token) => string | undefined,
-  error: (message: string, tok?: Token) => void,
-): DnsRecord | undefined {
-  const need = (n: number, what: string): boolean => {
-    if (rdata.length < n) { error(`${type} needs ${what}`); return false; }
-    if (rdata.length > n) { error(`unexpected '${rdata[n].raw}' after ${type} data`, rdata[n]); return false; }
-    return true;
-  };
-  switch (type) {
-    case 'A': {
-      if (!need(1, 'an IPv4 address')) return undefined;
-      const raw = rdata[0].raw;
-      if (!/^\d+\.\d+\.\d+\.\d+$/.test(raw) || !Address4.isValid(raw)) { error(`'${raw}' is not an IPv4 address`, rdata[0]); return undefined; }
-      return { name, type, ttl, data: canonicalAddress(raw)!, at };
-    }
-    case 'AAAA': {
-      if (!need(1, 'an IPv6 address')) return undefined;
-      const raw = rdata[0].raw;
-      if (!Address6.isValid(raw) || raw.includes('/') || raw.includes('%')) { error(`'${raw}' is not an IPv6 address`, rdata[0]); return undefined; }
-      return { name, type, ttl, data: new Address6(raw).correctForm(), at };
-    }
-    case 'CNAME':
-    case 'PTR':
-    case 'NS': {
-      if (!need(1, 'a domain name')) return undefined;
-      const target = absolute(rdata[0]);
-      return target === undefined ? undefined : { name, type, ttl, data: target, at };
-    }
-    case 'MX': {
-      if (!need(2, 'a preference and an exchange')) return undefined;
-      const pref = rdata[0].raw;
-      if (!/^\d+$/.test(pref) || Number(pref) > 65535) { error(`MX preference '${pref}' is not 0..65535`, rdata[0]); return undefined; }
-      const exchange = absolute(rdata[1]);
-      return exchange === undefined ? undefined : { name, type, ttl, data: { preference: Number(pref), exchange }, at };
-    }
-    case 'TXT': {
-      if (rdata.length === 0) { error('TXT needs at least one character string'); return undefined; }
-      const strings: string[] = [];
-      for (const tok of rdata) {
-        const bytes = decodeBytes(tok.raw);
-        if (bytes.length > 255) { error(`TXT character string of ${bytes.length} bytes: at most 255 per string (split it into several quoted strings)`, tok); return undefined; }
-        strings.push(bytes.toString('utf8'));
-      }
-      return { name, type, ttl, data: strings, at };
-    }
-    case 'SOA': {
-      if (!need(7, 'mname rname serial refresh retry expire minimum')) return undefined;
-      const mname = absolute(rdata[0]);
-      const rname = absolute(rdata[1]);
-      if (mname === undefined || rname === undefined) return undefined;
-      const nums: number[] = [];
-      for (let k = 2; k < 7; k++) {
-        const v = k === 2 ? (/^\d+$/.test(rdata[k].raw) && Number(rdata[k].raw) <= 4294967295 ? Number(rdata[k].raw) : undefined) : parseTtl(rdata[k].raw);
-        if (v === undefined) { error(`SOA field '${rdata[k].raw}' is not a number`, rdata[k]); return undefined; }
-        nums.push(v);
-      }
-      const data: SoaData = { mname, rname, serial: nums[0], refresh: nums[1], retry: nums[2], expire: nums[3], minimum: nums[4] };
-      return { name, type, ttl, data, at };
-    }
+  private charAt(k: number): string {
+    return this.index.text[this.tokens.start(k)];
   }
-  return undefined;
+
+  private location(start: number, end: number): Location {
+    return { file: this.file, range: this.index.range(start, end) };
+  }
+
+  private zoneError(message: string, start: number, end: number, severity: ZoneError['severity']): ZoneError {
+    return { message, at: this.location(start, end), severity };
+  }
+
+  private error(message: string, start: number, end: number, severity: ZoneError['severity'] = 'error'): void {
+    this.entryErrors.push(this.zoneError(message, start, end, severity));
+  }
+
+  private tokenError(message: string, k: number): void {
+    this.error(message, this.tokens.start(k), this.tokens.end(k));
+  }
 }
