@@ -37,3 +37,23 @@ test('oversized files are skipped with a notice, not read', () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('files are read whole up to the size limit, exactly at it too, and skipped one byte over it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'infra-review-collect-'));
+  try {
+    const line = 'myhostname = mx.example.test\n';
+    // Larger than the reader's first buffer, so that it grows.
+    const big = line.repeat(Math.ceil(200_000 / line.length));
+    writeFileSync(join(dir, 'main.cf'), big);
+    writeFileSync(join(dir, 'db.example.test'), '; é\n'.repeat(10));
+    const limit = Buffer.byteLength(big);
+    const read = collectFiles([dir], { maxFileBytes: limit });
+    assert.deepEqual(read.skipped, []);
+    assert.deepEqual(read.files.map((f) => f.text), ['; é\n'.repeat(10), big]);
+    const over = collectFiles([dir], { maxFileBytes: limit - 1 });
+    assert.deepEqual(over.files.map((f) => f.path.slice(dir.length + 1)), ['db.example.test']);
+    assert.match(over.skipped[0].reason, new RegExp(`larger than ${limit - 1} bytes`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
