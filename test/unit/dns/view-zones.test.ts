@@ -149,4 +149,29 @@ describe('zone semantics', () => {
     const www = await merged.query('www.example.test', 'A');
     assert.deepEqual(www.status === 'records' && www.records.map((r) => r.data), ['192.0.2.11', '192.0.2.12']);
   });
+
+  it('empty non-terminals are nodata, other missing names nxdomain, however deep and however the labels look', () => {
+    const owners = [
+      '0.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.1.0', '1.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.f.0.0.0.0.0.1.0',
+      'a.b.c', 'b.c', 'x.a\\.b.c', 'deep.er.than.the.rest', 'e\\..x', '\\046lead', '@', 'ns', 'UPPER.case',
+    ];
+    const zone = ZoneSet.of(loadZoneText('/z/example.test.zone', soa + owners.map((o) => `${o} TXT "t"`).join('\n') + '\n')).zones[0];
+    // The former definition: every owner and each of its ancestors up to the apex exists.
+    const ownerNames = zone.records.map((r) => r.name);
+    const existing = new Set([zone.apex]);
+    for (const owner of ownerNames) {
+      for (let n = owner; !existing.has(n); n = n.slice(n.indexOf('.') + 1)) {
+        existing.add(n);
+        if (n === zone.apex) break;
+      }
+    }
+    const candidates = new Set([...existing, 'example.test', 'test', '', 'c.example.test', 'nothing.example.test', 'a.example.test', 'x.b.c.example.test']);
+    for (const owner of ownerNames) for (let i = 0; i < owner.length; i++) candidates.add(owner.slice(i)).add(`z${owner.slice(i)}`);
+    for (const name of candidates) {
+      const kind = zone.lookup(name, 'A').kind;
+      const inside = name === zone.apex || name.endsWith(`.${zone.apex}`);
+      if (kind === 'outside') assert.ok(!inside, name);
+      else assert.equal(kind, existing.has(name) ? 'nodata' : 'nxdomain', name);
+    }
+  });
 });
