@@ -1,6 +1,5 @@
 /** Domain names and addresses as the DNS view compares them. */
 import { Address4, Address6 } from 'ip-address';
-import { isIPv6 } from 'node:net';
 
 /** Lower case, absolute, without the trailing dot (the form `DnsRecord.name` uses). */
 export function normalizeName(name: string): string {
@@ -112,11 +111,12 @@ const HEX_AND_COLONS = /^[0-9a-f:]+$/i;
 /**
  * RFC 5952 text of an IPv6 literal (no prefix length, no zone), or undefined. The common
  * hex-only form goes through the platform's URL parser, several times faster than
- * ip-address, which stays the authority for the rest (embedded IPv4).
+ * ip-address, which stays the authority for the rest (embedded IPv4) and for what the URL
+ * parser refuses.
  */
 export function canonicalIpv6(text: string): string | undefined {
-  if (HEX_AND_COLONS.test(text) && isIPv6(text)) return new URL(`http://[${text}]/`).hostname.slice(1, -1);
-  return tryParse(() => new Address6(text))?.correctForm();
+  const viaUrl = HEX_AND_COLONS.test(text) ? tryParse(() => new URL(`http://[${text}]/`).hostname.slice(1, -1)) : undefined;
+  return viaUrl ?? tryParse(() => new Address6(text))?.correctForm();
 }
 
 /** Canonical text of an address, or undefined when it is not an IP literal. */
