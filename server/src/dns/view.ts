@@ -54,6 +54,7 @@ const MAX_CHAIN = 16;
 
 /** Deterministic record order, so that answers from zones and from servers compare equal. */
 export function sortRecords(records: readonly DnsRecord[]): DnsRecord[] {
+  if (records.length < 2) return [...records];
   const keyOf = (r: DnsRecord): string =>
     r.type === 'MX' ? `${String(r.data.preference).padStart(5, '0')} ${r.data.exchange}` : typeof r.data === 'string' ? r.data : JSON.stringify(r.data);
   return [...records].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
@@ -125,7 +126,8 @@ export function createDnsView(options: DnsViewOptions): ManagedDnsView {
   async function follow(name: string, type: RRType, qo: QueryOptions): Promise<DnsAnswer> {
     const n = normalizeName(name);
     const chain: DnsRecord[] = [];
-    const seen = new Set([n]);
+    // Names met along a CNAME chain; most answers have none.
+    let seen: Set<string> | undefined;
     let current = n;
     for (let hop = 0; hop <= MAX_CHAIN; hop++) {
       if (qo.signal?.aborted) return { status: 'unknown', name: n, type, reason: 'cancelled' };
@@ -134,6 +136,7 @@ export function createDnsView(options: DnsViewOptions): ManagedDnsView {
       for (const r of s.chain) {
         chain.push(r);
         const target = r.data as string;
+        seen ??= new Set([n]);
         if (seen.has(target)) return { status: 'unknown', name: n, type, reason: 'loop', detail: `CNAME loop: ${[...seen].join(' → ')} → ${target}` };
         seen.add(target);
       }

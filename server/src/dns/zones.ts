@@ -75,14 +75,19 @@ export class Zone {
       owner = name;
     }
     if (!node) return { kind: 'nodata', zone: this };
-    const rename = (r: DnsRecord): DnsRecord => (r.name === owner ? r : ({ ...r, name: owner } as DnsRecord));
+    // Loops rather than find/filter/map with a closure: a fleet's review asks some 14,000 questions.
     if (type !== 'CNAME') {
-      const cname = node.records.find((r) => r.type === 'CNAME');
-      if (cname) return { kind: 'cname', record: rename(cname), zone: this };
+      for (const r of node.records) if (r.type === 'CNAME') return { kind: 'cname', record: renamed(r, owner), zone: this };
     }
-    const records = node.records.filter((r) => r.type === type).map(rename);
+    const records: DnsRecord[] = [];
+    for (const r of node.records) if (r.type === type) records.push(renamed(r, owner));
     return records.length ? { kind: 'records', records, zone: this } : { kind: 'nodata', zone: this };
   }
+}
+
+/** The record as an answer for `owner` (a wildcard's record answers under the name asked). */
+function renamed(record: DnsRecord, owner: string): DnsRecord {
+  return record.name === owner ? record : ({ ...record, name: owner } as DnsRecord);
 }
 
 export type ZoneLookup =
