@@ -1,5 +1,6 @@
 /** Domain names and addresses as the DNS view compares them. */
 import { Address4, Address6 } from 'ip-address';
+import { hexOnlyIpv6Text } from '../core/ipv6-text';
 
 /** Lower case, absolute, without the trailing dot (the form `DnsRecord.name` uses). */
 export function normalizeName(name: string): string {
@@ -105,9 +106,6 @@ function tryParse<T>(construct: () => T): T | undefined {
   }
 }
 
-/** Hex digits and colons only: the IPv6 literals whose RFC 5952 text the URL parser gives. */
-const HEX_AND_COLONS = /^[0-9a-f:]+$/i;
-
 /**
  * RFC 5952 text of an IPv6 literal (no prefix length, no zone), or undefined. The common
  * hex-only form goes through the platform's URL parser, several times faster than
@@ -115,8 +113,7 @@ const HEX_AND_COLONS = /^[0-9a-f:]+$/i;
  * parser refuses.
  */
 export function canonicalIpv6(text: string): string | undefined {
-  const viaUrl = HEX_AND_COLONS.test(text) ? tryParse(() => new URL(`http://[${text}]/`).hostname.slice(1, -1)) : undefined;
-  return viaUrl ?? tryParse(() => new Address6(text))?.correctForm();
+  return hexOnlyIpv6Text(text) ?? tryParse(() => new Address6(text))?.correctForm();
 }
 
 /** Canonical text of an address, or undefined when it is not an IP literal. */

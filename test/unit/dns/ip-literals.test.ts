@@ -90,6 +90,8 @@ function generated(count: number): string[] {
     if (next(2) === 0) v6 = v6.replace(/(^|:)0(:0)+(:|$)/, '::');
     if (next(5) === 0) v6 = v6.toUpperCase();
     out.push(quad, v6, next(4) === 0 ? `::ffff:${quad}` : `[${v6}]`);
+    // IPv4-mapped written in hex (the rules read those as IPv4), and near misses.
+    out.push(`::ffff:${next(0x10000).toString(16)}:${next(0x10000).toString(16)}`, `0:0:0:0:${next(2)}:ffff:${next(0x10000).toString(16)}:0`, `::fffe:${next(0x10000).toString(16)}:1`);
   }
   // Addresses with one character changed, inserted or removed.
   for (const base of ['2001:db8:25::25', '::ffff:192.0.2.1', '192.0.2.1', '1:2:3:4:5:6:7:8', 'fe80::1']) {

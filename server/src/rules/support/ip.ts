@@ -4,7 +4,7 @@
  * dotted quad, or RFC 5952 compressed lower-case IPv6.)
  */
 import { Address4, Address6 } from 'ip-address';
-import { formatIpv6Groups } from '../../core/ipv6-text';
+import { formatIpv6Groups, hexOnlyIpv6Text, ipv6Groups } from '../../core/ipv6-text';
 
 export interface Ip {
   readonly family: 4 | 6;
@@ -37,6 +37,8 @@ function parseAddressUncached(raw: string): Ip | undefined {
   // Without `%zone` and `/len`, ip-address accepts only hex digits, ':' and a dotted-quad
   // tail: anything else is rejected here, without the exception the library would throw.
   if (!t.includes(':') || !/^[0-9a-f:.]+$/i.test(t)) return undefined;
+  const hexOnly = hexOnlyIpv6Text(t);
+  if (hexOnly !== undefined) return fromIpv6Groups(ipv6Groups(hexOnly), hexOnly);
   const a = tryParse(() => new Address6(t));
   if (!a) return undefined;
   if (a.isMapped4()) {
@@ -44,6 +46,16 @@ function parseAddressUncached(raw: string): Ip | undefined {
     if (v4) return { family: 4, text: v4.correctForm(), bits: v4.bigInt() };
   }
   return { family: 6, text: a.correctForm(), bits: a.bigInt() };
+}
+
+/** What ip-address makes of a hex-only IPv6 address: an IPv4-mapped one (::ffff:0:0/96) is IPv4. */
+function fromIpv6Groups(g: readonly number[], text: string): Ip {
+  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) {
+    return { family: 4, text: `${g[6] >> 8}.${g[6] & 255}.${g[7] >> 8}.${g[7] & 255}`, bits: BigInt(g[6] * 65536 + g[7]) };
+  }
+  let bits = 0n;
+  for (const x of g) bits = (bits << 16n) | BigInt(x);
+  return { family: 6, text, bits };
 }
 
 /** The library stays the authority; constructing once replaces isValid() followed by the constructor. */
