@@ -14,8 +14,6 @@ export interface BenchResults {
     hosts: number;
     nixFiles: number;
     checkMs: number;
-    /** `check --jobs 1`: the main thread only. */
-    oneJobMs: number;
     floorMs: number;
     checkRuns: number[];
     floorRuns: number[];
@@ -85,13 +83,13 @@ export function renderReport(r: BenchResults, budgets: readonly Budget[]): { tab
   L.push('');
   L.push('### Cold analysis (whole processes)');
   L.push('');
-  L.push(`\`infra-review check FLEET --dns off --format json\` (zone files of the fleet answer DNS) beside the parse floor \`node out/bench/parse-floor.js FLEET\` (find, read and parse the same \`.nix\` files with the same grammar, one thread). \`check\` uses its default jobs (${r.machine.cores} here: the Nix stage of a workspace of 400 or more \`.nix\` files runs on that many worker threads, ADR 0004); \`check --jobs 1\` keeps everything on the main thread. The three processes run interleaved; medians of the runs.`);
+  L.push('`infra-review check FLEET --dns off --format json` (zone files of the fleet answer DNS) beside the parse floor `node out/bench/parse-floor.js FLEET` (find, read and parse the same `.nix` files with the same grammar). Medians of the runs.');
   L.push('');
-  L.push('| hosts | .nix files | check ms | check --jobs 1 ms | floor ms | check / floor | --jobs 1 / floor | check ms per host | per host vs smallest | findings | internal errors |');
-  L.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  L.push('| hosts | .nix files | check ms | floor ms | check / floor | check ms per host | per host vs smallest | findings | internal errors |');
+  L.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   const base = r.cold[0];
   for (const c of r.cold) {
-    L.push(`| ${c.hosts} | ${c.nixFiles} | ${fmt(c.checkMs)} | ${fmt(c.oneJobMs)} | ${fmt(c.floorMs)} | ${(c.checkMs / c.floorMs).toFixed(2)}× | ${(c.oneJobMs / c.floorMs).toFixed(2)}× | ${fmt(c.checkMs / c.hosts, 2)} | ${(c.checkMs / c.hosts / (base.checkMs / base.hosts)).toFixed(2)}× | ${c.findings} | ${c.internalErrors} |`);
+    L.push(`| ${c.hosts} | ${c.nixFiles} | ${fmt(c.checkMs)} | ${fmt(c.floorMs)} | ${(c.checkMs / c.floorMs).toFixed(2)}× | ${fmt(c.checkMs / c.hosts, 2)} | ${(c.checkMs / c.hosts / (base.checkMs / base.hosts)).toFixed(2)}× | ${c.findings} | ${c.internalErrors} |`);
   }
   if (r.cold.length > 1) {
     const big = r.cold[r.cold.length - 1];

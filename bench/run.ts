@@ -32,8 +32,7 @@ const QUICK = args.has('--quick');
 const CHECK = args.has('--check');
 const WRITE = !args.has('--no-write') && !QUICK && !process.argv.some((a) => a.startsWith('--only='));
 const SIZES = QUICK ? [20, 40, 80] : [100, 400, 1600];
-// Cold runs per size and process kind; the machine is shared, so medians of several.
-const REPS = QUICK ? 1 : 5;
+const REPS = QUICK ? 1 : 3;
 const EDITS = QUICK ? 30 : 300;
 const SEED = 20261121;
 /** Passes over the DNS questions per process (see dnsBench). */
@@ -87,7 +86,6 @@ async function coldBench(work: string, fleets: Map<number, FleetLayout>): Promis
   for (const n of SIZES) {
     const root = fleets.get(n)!.root;
     const check: number[] = [];
-    const oneJob: number[] = [];
     const floor: number[] = [];
     let internalErrors = 0;
     let findings = 0;
@@ -100,12 +98,10 @@ async function coldBench(work: string, fleets: Map<number, FleetLayout>): Promis
       const json = JSON.parse(c.stdout) as { findings: { rule: string }[] };
       findings = json.findings.length;
       internalErrors = json.findings.filter((f) => f.rule === 'internal-error').length;
-      // The same on the main thread only (--jobs 1): what the worker threads bring, shown beside.
-      oneJob.push(must(await timeProcess(process.execPath, [CLI, 'check', root, '--dns', 'off', '--format', 'json', '--fail-on', 'never', '--jobs', '1'], { env }), 'check --jobs 1').ms);
     }
     const files = nixFiles(root).length;
-    rows.push({ hosts: n, nixFiles: files, checkMs: median(check), oneJobMs: median(oneJob), floorMs: median(floor), checkRuns: check, floorRuns: floor, findings, internalErrors });
-    log(`cold ${n} hosts: check ${median(check).toFixed(0)} ms (--jobs 1: ${median(oneJob).toFixed(0)}), floor ${median(floor).toFixed(0)} ms`);
+    rows.push({ hosts: n, nixFiles: files, checkMs: median(check), floorMs: median(floor), checkRuns: check, floorRuns: floor, findings, internalErrors });
+    log(`cold ${n} hosts: check ${median(check).toFixed(0)} ms, floor ${median(floor).toFixed(0)} ms`);
   }
   return rows;
 }
@@ -323,7 +319,7 @@ async function main(): Promise<void> {
     const largest = fleets.get(SIZES[SIZES.length - 1])!;
     const started = new Date();
     const none: number[] = [];
-    const cold = wanted('cold') ? await coldBench(work, fleets) : SIZES.map((hosts) => ({ hosts, nixFiles: 0, checkMs: NaN, oneJobMs: NaN, floorMs: NaN, checkRuns: none, floorRuns: none, findings: 0, internalErrors: 0 }));
+    const cold = wanted('cold') ? await coldBench(work, fleets) : SIZES.map((hosts) => ({ hosts, nixFiles: 0, checkMs: NaN, floorMs: NaN, checkRuns: none, floorRuns: none, findings: 0, internalErrors: 0 }));
     const peers = wanted('peers') ? await peersBench(work, fleets, edit) : {};
     const noEngine: EngineEditResult = { firstMs: NaN, module: none, mainCf: none, shared: none, hostsPerModuleEdit: NaN, hostsImportingModule: NaN, hostsPerSharedEdit: NaN, hostsImportingShared: NaN, hostsPerMainCfEdit: NaN, hosts: NaN };
     const editing = wanted('editing') ? await editingBench(work, edit) : { hosts: SIZES[0], debounceMs: NaN, startupMs: NaN, module: none, mainCf: none, shared: none, engine: noEngine };

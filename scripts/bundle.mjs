@@ -23,8 +23,6 @@ const common = {
 const entries = [
   { in: 'client/src/extension.ts', out: 'dist/client.js', external: ['vscode'] },
   { in: 'server/src/main.ts', out: 'dist/server.js', external: [] },
-  // The parallel Nix analyzer's worker: only the Nix code, so each thread starts quickly.
-  { in: 'server/src/nix/parallel/worker.ts', out: 'dist/nix-worker.js', external: [] },
 ];
 for (const e of entries) {
   if (!existsSync(`${root}${e.in}`)) continue;

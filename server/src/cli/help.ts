@@ -40,8 +40,6 @@ const COMMON_HELP = `  --dns live|cache|off     where DNS answers come from (def
   --cache-dir DIR          where the DNS cache lives (default $XDG_CACHE_HOME/infra-review)
   --dns-timeout MS         per-query timeout for live DNS (default 1500)
   --max-file-size BYTES    skip larger files with a notice (default 2097152)
-  -j, --jobs N             threads for the Nix analysis of large workspaces (default: the
-                           number of CPUs; 1 analyses on the main thread only)
   -h, --help               show this help`;
 
 export const CHECK_HELP = `Usage: infra-review check [PATH ...] [options]

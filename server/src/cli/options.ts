@@ -18,8 +18,6 @@ export interface CommonOptions {
   readonly cacheDir?: string;
   readonly maxFileBytes?: number;
   readonly timeoutMs?: number;
-  /** Threads for the analysis (--jobs); undefined: as many as the machine has. */
-  readonly jobs?: number;
 }
 
 export interface CheckOptions extends CommonOptions {
@@ -41,7 +39,6 @@ const COMMON = {
   'cache-dir': { type: 'string' },
   'max-file-size': { type: 'string' },
   'dns-timeout': { type: 'string' },
-  jobs: { type: 'string', short: 'j' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -89,7 +86,6 @@ function common(values: Record<string, unknown>, positionals: string[]): CommonO
     cacheDir: values['cache-dir'] as string | undefined,
     maxFileBytes: positiveInt('max-file-size', values['max-file-size'] as string | undefined),
     timeoutMs: positiveInt('dns-timeout', values['dns-timeout'] as string | undefined),
-    jobs: positiveInt('jobs', values.jobs as string | undefined),
   };
 }
 

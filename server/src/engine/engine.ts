@@ -52,32 +52,25 @@ export function internalError(at: Location, what: string, e: unknown): Finding {
 export const FILE_START = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 export async function buildModel(files: readonly SourceFile[], options: Pick<AnalyzeOptions, 'root' | 'analyzers' | 'log'>): Promise<{ model: InfraModel; failures: Finding[] }> {
-  // All analyzers start at once: one that waits for worker threads (the parallel Nix
-  // analysis) leaves the main thread to the others. Results are taken in analyzer order.
-  const runs = options.analyzers.map((analyzer) => {
-    const mine = files.filter((f) => analyzer.kinds.includes(f.kind));
-    return mine.length ? runAnalyzer(analyzer, mine, options) : undefined;
-  });
   const results: FormatResult[] = [];
   const failures: Finding[] = [];
-  for (const run of runs) {
-    const r = await run;
-    if (!r) continue;
-    if (r.result) results.push(r.result);
-    failures.push(...r.failures);
+  for (const analyzer of options.analyzers) {
+    const mine = files.filter((f) => analyzer.kinds.includes(f.kind));
+    if (!mine.length) continue;
+    try {
+      results.push(await analyzer.analyze(mine, options.root));
+    } catch (e) {
+      const contained = await isolateFailure(analyzer, mine, options);
+      if (contained) {
+        results.push(contained.result);
+        failures.push(...contained.failures);
+        continue;
+      }
+      options.log?.(`analyzer ${analyzer.name} failed on ${mine.length} files: ${errorText(e)}`);
+      failures.push(internalError({ file: mine[0].path, range: FILE_START }, `the ${analyzer.name} analyzer`, e));
+    }
   }
   return { model: assembleModel(options.root, results), failures };
-}
-
-async function runAnalyzer(analyzer: FormatAnalyzer, mine: readonly SourceFile[], options: Pick<AnalyzeOptions, 'root' | 'log'>): Promise<{ result?: FormatResult; failures: Finding[] }> {
-  try {
-    return { result: await analyzer.analyze(mine, options.root), failures: [] };
-  } catch (e) {
-    const contained = await isolateFailure(analyzer, mine, options);
-    if (contained) return contained;
-    options.log?.(`analyzer ${analyzer.name} failed on ${mine.length} files: ${errorText(e)}`);
-    return { failures: [internalError({ file: mine[0].path, range: FILE_START }, `the ${analyzer.name} analyzer`, e)] };
-  }
 }
 
 /**

@@ -1,30 +1,20 @@
 /** The format analyzers, in the order their facts are assembled. */
 import { analyzeCompose } from '../compose';
 import { analyzeNix } from '../nix';
-import { analyzeNixInWorkers, type NixWorkerPool } from '../nix/parallel/analyzer';
 import { postfixAnalyzer } from '../postfix/analyzer';
 import { loadZoneText } from '../dns';
 import type { LoadedZoneFile } from '../dns/zones';
 import type { FileSummary } from '../model/types';
 import type { FormatAnalyzer } from './analyzers';
 
-/**
- * Below this many .nix files the workers' start-up (loading the grammar in each) costs more
- * than the threads save (bench: 100- and 400-host fleets).
- */
-export const PARALLEL_MIN_NIX_FILES = 400;
-
-/** The Nix analyzer; with a worker pool, large workspaces are analysed on its threads. */
-function nixAnalyzer(parallel?: { pool: NixWorkerPool; log?: (m: string) => void }): FormatAnalyzer {
-  return {
-    name: 'Nix',
-    kinds: ['nix'],
-    analyze: async (files, root) => {
-      const r = parallel ? await analyzeNixInWorkers(files, { root, pool: parallel.pool, log: parallel.log }) : await analyzeNix(files, { root });
-      return { hosts: r.hosts, postfix: r.postfix, summaries: r.summaries };
-    },
-  };
-}
+const nix: FormatAnalyzer = {
+  name: 'Nix',
+  kinds: ['nix'],
+  analyze: async (files, root) => {
+    const r = await analyzeNix(files, { root });
+    return { hosts: r.hosts, postfix: r.postfix, summaries: r.summaries };
+  },
+};
 
 const compose: FormatAnalyzer = {
   name: 'compose',
@@ -62,13 +52,4 @@ const zones: FormatAnalyzer = {
 
 let lastZones: { loaded: readonly LoadedZoneFile[]; summaries: FileSummary[] } | undefined;
 
-export const FORMAT_ANALYZERS: readonly FormatAnalyzer[] = [nixAnalyzer(), postfixAnalyzer, compose, zones];
-
-/**
- * The analyzers of a one-shot run (the CLI): the Nix analysis may use worker threads. The
- * editor keeps the in-process analyzers, whose per-host memo makes an edit cost one host.
- */
-export function oneShotAnalyzers(parallel: { pool?: NixWorkerPool; log?: (m: string) => void }): readonly FormatAnalyzer[] {
-  const { pool, log } = parallel;
-  return [pool ? nixAnalyzer({ pool, log }) : nixAnalyzer(), postfixAnalyzer, compose, zones];
-}
+export const FORMAT_ANALYZERS: readonly FormatAnalyzer[] = [nix, postfixAnalyzer, compose, zones];

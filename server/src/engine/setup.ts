@@ -13,9 +13,7 @@ import type { FormatAnalyzer } from './analyzers';
 import { collectFiles, InputError, toSlash } from './collect';
 import { NO_STRUCTURAL_EDITS, type AnalyzeOptions, type SeverityOverride } from './engine';
 import { createEditKit } from '../edits/kit-impl';
-import { FORMAT_ANALYZERS, oneShotAnalyzers, PARALLEL_MIN_NIX_FILES } from './formats';
-import { availableParallelism } from 'node:os';
-import { NixWorkerPool } from '../nix/parallel/analyzer';
+import { FORMAT_ANALYZERS } from './formats';
 import { openDnsView } from './dns-setup';
 import { Progress } from './progress';
 
@@ -91,20 +89,9 @@ export interface OpenedWorkspace {
   close(): Promise<void>;
 }
 
-/**
- * Worker threads for the Nix analysis of a large workspace: `jobs` of them (default: the
- * machine's cores), none below PARALLEL_MIN_NIX_FILES files or with one job.
- */
-function nixWorkersFor(files: readonly SourceFile[], jobs = availableParallelism()): NixWorkerPool | undefined {
-  if (jobs < 2) return undefined;
-  let nix = 0;
-  for (const f of files) if (f.kind === 'nix') nix++;
-  return nix >= PARALLEL_MIN_NIX_FILES ? NixWorkerPool.start(Math.min(jobs, Math.floor(nix / 2))) : undefined;
-}
-
 /** CLI: collect the files under the paths (plus --zone files), open DNS, ready to analyse. */
 export async function openWorkspace(
-  opts: { paths: string[]; zones: string[]; excludeZone?: string; dns: DnsMode; resolvers: string[]; rules: Map<string, SeverityOverride>; cacheDir?: string; timeoutMs?: number; maxFileBytes?: number; jobs?: number },
+  opts: { paths: string[]; zones: string[]; excludeZone?: string; dns: DnsMode; resolvers: string[]; rules: Map<string, SeverityOverride>; cacheDir?: string; timeoutMs?: number; maxFileBytes?: number },
   ui: { progress?: Progress | boolean; onAnswer?: (a: DnsAnswer) => void },
 ): Promise<OpenedWorkspace> {
   const collected = collectFiles(opts.paths, { maxFileBytes: opts.maxFileBytes });
@@ -129,23 +116,12 @@ export async function openWorkspace(
     process.stderr.write(`infra-review: ${m}\n`);
   };
   const onAnswer = progress?.enabled ? (a: DnsAnswer) => (ui.onAnswer?.(a), progress.dnsAnswer(a.name)) : ui.onAnswer;
-  // Started before the zones are read: the threads load the Nix grammar meanwhile.
-  const pool = nixWorkersFor(files, opts.jobs);
-  let dns: OpenedDns;
-  try {
-    dns = await createDns(config, files.filter((f) => zonePaths.has(f.path)), { onAnswer, log });
-  } catch (e) {
-    void pool?.terminate();
-    throw e;
-  }
-  const analyzeOptions = { ...analyzeOptionsFor(config, dns.view, log), analyzers: oneShotAnalyzers({ pool, log }) };
+  const dns = await createDns(config, files.filter((f) => zonePaths.has(f.path)), { onAnswer, log });
+  const analyzeOptions = analyzeOptionsFor(config, dns.view, log);
   return {
     files,
     analyzeOptions: progress ? { ...analyzeOptions, analyzers: progress.wrap(analyzeOptions.analyzers) } : analyzeOptions,
     dns: dns.view,
-    close: async () => {
-      await pool?.terminate();
-      await dns.close();
-    },
+    close: () => dns.close(),
   };
 }

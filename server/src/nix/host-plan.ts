@@ -5,7 +5,7 @@
  * find the same hosts in the same order.
  */
 import { HostConfig } from './host-config';
-import type { ImportGraph, ModuleRef, Workspace } from './hosts';
+import type { ImportGraph, Workspace } from './hosts';
 import { flakeHosts } from './hosts';
 import { evaluateModule } from './module';
 import type { ParsedNix } from './parse';
@@ -116,7 +116,7 @@ export function relativeTo(root: string): (path: string) => string {
 /** Import facts read from parsed trees through a Workspace; it also gives a task its graph. */
 export class WorkspaceImports implements ImportFacts {
   private readonly closures = new Map<string, ImportGraph>();
-  private readonly flakeGraphs = new Map<string, FlakeEntry[]>();
+  private readonly flakeGraphs = new Map<string, { facts: FlakeFacts; graph: ImportGraph }[]>();
   private readonly hostNames = new Map<string, boolean>();
 
   constructor(
@@ -163,8 +163,7 @@ export class WorkspaceImports implements ImportFacts {
     return g;
   }
 
-  /** A file's flake hosts: facts, the modules their lists name, and their graphs. */
-  flakeEntries(file: string): readonly FlakeEntry[] {
+  private flakeEntries(file: string): { facts: FlakeFacts; graph: ImportGraph }[] {
     let entries = this.flakeGraphs.get(file);
     if (!entries) {
       const p = this.parsed.get(file);
@@ -173,18 +172,12 @@ export class WorkspaceImports implements ImportFacts {
         const closure = this.ws.closure(g.modules);
         const missingDirs = g.missing.flatMap((m) => (m.ref.value.k === 'path' && !m.ref.value.external && !m.ref.value.p.endsWith('.nix') ? [m.ref.value.p] : []));
         const graph = { modules: closure.modules, missing: [...g.missing, ...closure.missing] };
-        return { facts: { name: fh.name, nameAt: fh.nameAt, closure: closure.modules.map((m) => ({ file: m.file, inline: !!m.inline })), missingDirs }, roots: g.modules, graph };
+        return { facts: { name: fh.name, nameAt: fh.nameAt, closure: closure.modules.map((m) => ({ file: m.file, inline: !!m.inline })), missingDirs }, graph };
       });
       this.flakeGraphs.set(file, entries);
     }
     return entries;
   }
-}
-
-interface FlakeEntry {
-  readonly facts: FlakeFacts;
-  readonly roots: readonly ModuleRef[];
-  readonly graph: ImportGraph;
 }
 
 function singleModule(p: ParsedNix): HostConfig {

@@ -64,18 +64,27 @@ export class Workspace {
 
   /** Entry modules and everything they import, each file once, in import order. */
   closure(entries: readonly ModuleRef[]): ImportGraph {
+    const seenFiles = new Set<string>();
+    const modules: ModuleRef[] = [];
     const missing: ImportGraph['missing'] = [];
-    const modules = importClosure(entries, (m) => !!m.inline, (m) => {
-      const g = m.inline ? this.inlineImports(m.inline, m.file) : this.directImports(m.file);
+    const stack = [...entries].reverse();
+    while (stack.length) {
+      const m = stack.pop()!;
+      if (m.inline) {
+        modules.push(m);
+        const sub = this.resolveRefs(inlineImports(m.inline, m.file), m.file);
+        missing.push(...sub.missing);
+        stack.push(...[...sub.modules].reverse());
+        continue;
+      }
+      if (seenFiles.has(m.file)) continue;
+      seenFiles.add(m.file);
+      modules.push(m);
+      const g = this.directImports(m.file);
       missing.push(...g.missing);
-      return g.modules;
-    });
+      stack.push(...[...g.modules].reverse());
+    }
     return { modules, missing };
-  }
-
-  /** The imports of a module written inline in `file`. */
-  inlineImports(inline: NixValue, file: string): ImportGraph {
-    return this.resolveRefs(inlineImports(inline, file), file);
   }
 
   /** The host configuration of a module list: modules reading `config` see the host's values. */
@@ -95,28 +104,6 @@ export class Workspace {
     cfg.setModules(evals);
     return cfg;
   }
-}
-
-/**
- * Depth first in import order: each file once, an inline module every time it is named (it
- * is a different module each time). Shared by the trees' Workspace and by the parallel
- * analyzer, which walks import facts its workers computed.
- */
-export function importClosure<M extends { readonly file: string }>(entries: readonly M[], isInline: (m: M) => boolean, importsOf: (m: M) => readonly M[]): M[] {
-  const seenFiles = new Set<string>();
-  const out: M[] = [];
-  const stack = [...entries].reverse();
-  while (stack.length) {
-    const m = stack.pop()!;
-    if (!isInline(m)) {
-      if (seenFiles.has(m.file)) continue;
-      seenFiles.add(m.file);
-    }
-    out.push(m);
-    const sub = importsOf(m);
-    for (let i = sub.length - 1; i >= 0; i--) stack.push(sub[i]);
-  }
-  return out;
 }
 
 function inlineImports(v: NixValue, file: string): ImportRef[] {
