@@ -1,7 +1,6 @@
 /**
  * Building one host's facts from its modules: names, network, mail domains, Dovecot and its
- * Postfix instance, all read from the host's merged configuration. The same code runs in
- * process (editor, small workspaces) and in the parallel analyzer's workers.
+ * Postfix instance, all read from the host's merged configuration.
  */
 import { posix } from 'node:path';
 import type { SourceFile } from '../core/source';

@@ -1,8 +1,8 @@
 /**
  * Which hosts a workspace has (rules.md) and what each is built from, decided from per-file
- * import facts only. The facts come from the trees in process (`WorkspaceImports`) or from
- * the parallel analyzer's workers, which parse the files; one planner serves both, so both
- * find the same hosts in the same order.
+ * import facts only (`ImportFacts`: closures, flake hosts, which files set
+ * `networking.hostName`), which `WorkspaceImports` reads from the parsed trees. Building the
+ * hosts is host-build.ts's.
  */
 import { HostConfig } from './host-config';
 import type { ImportGraph, Workspace } from './hosts';
