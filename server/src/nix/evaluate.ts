@@ -7,7 +7,7 @@
  */
 import { dirname, posix } from 'node:path';
 import type { Node } from 'web-tree-sitter';
-import { attrKey, bindingSetOf, namedChildrenNoComments } from './syntax';
+import { attrKey, bindingSetOf, namedChildrenNoComments, scanBindingKeys, ScannedKey } from './syntax';
 import { concatStrings } from './strings';
 import { buildString } from './string-literal';
 import type { Attr, DynAttr, NixValue, Of, Span } from './values';
@@ -342,6 +342,13 @@ export class Evaluator {
   addBindings(target: AttrsBuilder, set: Node, scope: Scope, outer: Scope, depth: number): void {
     for (const b of set.namedChildren) {
       if (!b) continue;
+      // Most keys are plain identifiers: those come from the text, not from wasm.
+      const scanned = scanBindingKeys(b);
+      if (scanned) {
+        const keys = scanned.complete ? scanned.keys : [...scanned.keys, new UnreadKeys(scanned.keys.length)];
+        this.addPath(target, keys, new BindingSite(this.file, b), scope, depth);
+        continue;
+      }
       const type = b.type;
       if (type === 'binding') this.addBinding(target, b, scope, depth);
       else if (type === 'inherit' || type === 'inherit_from') this.addInherit(target, b, scope, outer);
@@ -352,7 +359,7 @@ export class Evaluator {
     const pathNode = b.childForFieldName('attrpath');
     const expr = b.childForFieldName('expression');
     if (!pathNode || !expr) return;
-    this.addPath(target, namedChildrenNoComments(pathNode), expr, scope, new BindingSite(this.file, b), depth);
+    this.addPath(target, namedChildrenNoComments(pathNode), new BindingSite(this.file, b, expr), scope, depth);
   }
 
   /**
@@ -361,23 +368,20 @@ export class Evaluator {
    * is first needed. Reading `networking.*` thus never evaluates the computed names under
    * `services.nginx.virtualHosts` (`"app${n}.${domain}"` reads the host's config).
    */
-  addPath(t: AttrsBuilder, keys: readonly Node[], expr: Node, scope: Scope, site: BindingSite, depth: number): void {
+  addPath(t: AttrsBuilder, keys: readonly PathKey[], site: BindingSite, scope: Scope, depth: number): void {
     const node = keys[0];
-    const key = this.attrName(node, scope);
-    const last = keys.length === 1;
-    if (typeof key !== 'string') {
-      // Keep the value: what is inside may still be worth reporting as unknown.
-      const rest = keys.slice(1);
-      const bindingAt = site.at;
-      const value = new Lazy(() => {
-        const names = rest.map((k) => this.attrName(k, scope));
-        const inner = this.eval(expr, scope);
-        return nest(names.map((k) => (typeof k === 'string' ? k : '?')), inner, bindingAt);
-      });
-      t.dynamic.push({ reason: (key as Of<'unknown'>).reason ?? 'attribute name not evaluable', value, keyAt: this.span(node), bindingAt });
-      return;
+    if (node === undefined) return; // the scan saw a dot: keys follow in an error-free tree
+    if (node instanceof UnreadKeys) return this.addPath(t, site.attrNodes(node.from), site, scope, depth);
+    let key: string;
+    if (node instanceof ScannedKey) key = node.name;
+    else {
+      const name = this.attrName(node, scope);
+      if (typeof name !== 'string') return this.addComputed(t, node, name, keys.slice(1), site, scope);
+      key = name;
     }
-    if (last && expr.type === 'attrset_expression') {
+    const expr = keys.length === 1 ? site.expression : undefined;
+    if (expr === null) return; // an incomplete binding (its syntax error is reported)
+    if (expr && expr.type === 'attrset_expression') {
       // A nested set merges with other bindings of the same prefix (`a = { x = 1; }; a.y = 2;`).
       // Nesting counts against the same depth limit as evaluation: hostile nesting ends as an
       // unknown value instead of a stack overflow.
@@ -393,12 +397,28 @@ export class Evaluator {
         return;
       }
     }
-    if (last) {
+    if (expr) {
       t.setValue(key, () => this.lazy(expr, scope), node, site);
       return;
     }
     const sub = t.child(key, node, site);
-    if (sub) sub.defer({ kind: 'path', keys: keys.slice(1), expr, scope, site, depth });
+    if (sub) sub.defer({ kind: 'path', keys: keys.slice(1), scope, site, depth });
+  }
+
+  /**
+   * A binding under a key whose name could not be evaluated (`${iface}.ipv4 = ...`): kept as
+   * a dynamic attribute, since what is inside may still be worth reporting as unknown.
+   */
+  private addComputed(t: AttrsBuilder, keyNode: Node, key: NixValue, rest: readonly PathKey[], site: BindingSite, scope: Scope): void {
+    const bindingAt = site.at;
+    const value = new Lazy(() => {
+      const keys = rest.flatMap((k) => (k instanceof UnreadKeys ? site.attrNodes(k.from) : [k]));
+      const names = keys.map((k) => (k instanceof ScannedKey ? k.name : this.attrName(k, scope)));
+      const valueNode = site.expression;
+      const inner = valueNode ? this.eval(valueNode, scope) : this.unknown('incomplete binding', keyNode);
+      return nest(names.map((k) => (typeof k === 'string' ? k : '?')), inner, bindingAt);
+    });
+    t.dynamic.push({ reason: (key as Of<'unknown'>).reason ?? 'attribute name not evaluable', value, keyAt: this.span(keyNode), bindingAt });
   }
 
   /** One key of an attrpath: its name, or an unknown value when it cannot be evaluated. */
@@ -583,26 +603,56 @@ function shorten(text: string): string {
   return one.length > 40 ? one.slice(0, 40) + '…' : one;
 }
 
-/** Collects bindings of one attribute set level before they become (lazy) values. */
-/** A binding's span, read from wasm once and only when an attribute or message needs it. */
+/** A key of an attrpath: its syntax node, or (plain identifiers) what the text says. */
+type AttrKey = Node | ScannedKey;
+
+/** The keys of a binding's attrpath from the `from`-th on, read from its nodes when needed. */
+class UnreadKeys {
+  constructor(readonly from: number) {}
+}
+
+/** An attrpath, or its rest: keys, possibly ending in the keys not read yet. */
+type PathKey = AttrKey | UnreadKeys;
+
+function keySpan(file: string, key: AttrKey): Span {
+  return key instanceof ScannedKey ? { file, start: key.start, end: key.end } : spanOf(file, key);
+}
+
+/**
+ * A binding: its span and its value's syntax node, each read from wasm once and only when an
+ * attribute or message needs it (`a.b.c = v`: not before the set holding `c` is built).
+ */
 class BindingSite {
   private span: Span | undefined;
 
   constructor(
     readonly file: string,
     readonly node: Node,
+    private value?: Node | null,
   ) {}
 
   get at(): Span {
     return (this.span ??= spanOf(this.file, this.node));
   }
+
+  /** The attrpath's keys from the `from`-th on, as syntax nodes. */
+  attrNodes(from: number): Node[] {
+    const path = this.node.childForFieldName('attrpath');
+    return path ? namedChildrenNoComments(path).slice(from) : [];
+  }
+
+  get expression(): Node | null {
+    if (this.value === undefined) this.value = this.node.childForFieldName('expression');
+    return this.value;
+  }
 }
 
 /** Bindings of a nested set not yet placed: the rest of an attrpath, or a nested `{ ... }`. */
 type Pending =
-  | { readonly kind: 'path'; readonly keys: readonly Node[]; readonly expr: Node; readonly scope: Scope; readonly site: BindingSite; readonly depth: number }
+  | { readonly kind: 'path'; readonly keys: readonly PathKey[]; readonly scope: Scope; readonly site: BindingSite; readonly depth: number }
   | { readonly kind: 'set'; readonly set: Node; readonly scope: Scope; readonly depth: number };
 
+/** Collects bindings of one attribute set level before they become (lazy) values. */
 class AttrsBuilder {
   readonly entries = new Map<string, { value?: Lazy; sub?: AttrsBuilder; keyAt: Span; bindingAt: Span }>();
   readonly dynamic: DynAttr[] = [];
@@ -617,20 +667,20 @@ class AttrsBuilder {
   }
 
   /** The set under `key`, created by this binding when new (its spans are read only then). */
-  child(key: string, keyNode: Node, site: BindingSite): AttrsBuilder | undefined {
+  child(key: string, keyNode: AttrKey, site: BindingSite): AttrsBuilder | undefined {
     const e = this.entries.get(key);
     if (!e) {
       const sub = new AttrsBuilder(this.file);
-      this.entries.set(key, { sub, keyAt: spanOf(this.file, keyNode), bindingAt: site.at });
+      this.entries.set(key, { sub, keyAt: keySpan(this.file, keyNode), bindingAt: site.at });
       return sub;
     }
     // `a = expr; a.b = 1;` is an error in Nix; keep the first definition.
     return e.sub;
   }
 
-  setValue(key: string, value: () => Lazy, keyNode: Node | Span, site: BindingSite | Span): void {
+  setValue(key: string, value: () => Lazy, keyNode: AttrKey | Span, site: BindingSite | Span): void {
     if (this.entries.has(key)) return;
-    const keyAt = 'file' in keyNode ? keyNode : spanOf(this.file, keyNode);
+    const keyAt = 'file' in keyNode ? keyNode : keySpan(this.file, keyNode);
     this.entries.set(key, { value: value(), keyAt, bindingAt: site instanceof BindingSite ? site.at : site });
   }
 
@@ -638,7 +688,7 @@ class AttrsBuilder {
     const pending = this.pending;
     this.pending = [];
     for (const p of pending) {
-      if (p.kind === 'path') ev.addPath(this, p.keys, p.expr, p.scope, p.site, p.depth);
+      if (p.kind === 'path') ev.addPath(this, p.keys, p.site, p.scope, p.depth);
       else ev.addBindings(this, p.set, p.scope, p.scope, p.depth);
     }
     const attrs = new Map<string, Attr>();

@@ -20,24 +20,90 @@ export function attrKey(attr: Node): string | null {
 }
 
 /**
- * The text each analysed tree was parsed from (registered by parse.ts). Reading a node's
- * `type` is a round trip into wasm, the evaluator's most frequent call; a comment starts
- * with `#` or `/*`, so only children starting with one of those are asked.
+ * The text each analysed tree was parsed from (registered by parse.ts), and whether the tree
+ * is free of syntax errors (asked of wasm once per tree, when first needed). Reading a node's
+ * `type` or text is a round trip into wasm, the evaluator's most frequent call: the source
+ * answers the common cases without one.
  */
-const sources = new WeakMap<Tree, string>();
+interface TreeSource {
+  readonly text: string;
+  errorFree?: boolean;
+}
+
+const sources = new WeakMap<Tree, TreeSource>();
 
 export function rememberSource(tree: Tree, text: string): void {
-  sources.set(tree, text);
+  sources.set(tree, { text });
 }
 
 /** Whether a node is a comment (tree-sitter-nix puts comments anywhere). */
 export function isComment(node: Node): boolean {
-  const text = sources.get(node.tree);
+  const text = sources.get(node.tree)?.text;
   if (text !== undefined) {
+    // A comment starts with `#` or `/*`: only children starting with one of those are asked.
     const c = text.charCodeAt(node.startIndex);
     if (c !== 0x23 /* # */ && c !== 0x2f /* / */) return false;
   }
   return node.type === 'comment';
+}
+
+/** An attrpath key read from the source text: a plain identifier and where it is written. */
+export class ScannedKey {
+  constructor(
+    readonly name: string,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+}
+
+/** Words tree-sitter-nix lexes as keywords, never as identifiers (`or` included, to be safe). */
+const KEYWORDS = new Set(['if', 'then', 'else', 'let', 'inherit', 'in', 'rec', 'with', 'assert', 'or']);
+
+const isIdentifierStart = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f; // a-z A-Z _
+const isIdentifierPart = (c: number) => isIdentifierStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x27 || c === 0x2d; // 0-9 ' -
+const isBlank = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+
+/** The leading keys of a binding's attrpath, read from the source text. */
+export interface ScannedPath {
+  /** The keys up to the first one that is not a plain identifier (at least one). */
+  readonly keys: readonly ScannedKey[];
+  /** Whether these are all the keys; if not, more follow (to be read from the attrpath's nodes). */
+  readonly complete: boolean;
+}
+
+/**
+ * The keys of a binding (`a.b.c = ...;`) read from the source text, as far as they are plain
+ * identifiers separated by dots and blanks (nearly every binding, and the start of most
+ * others); undefined when the node is not a binding starting with such a key (quoted or
+ * interpolated first key, `inherit`, a comment), when the scan cannot tell whether more keys
+ * follow (a comment inside the path), and always in a tree with syntax errors.
+ * In an error-free tree a named child of a binding set that starts with a non-keyword
+ * identifier is a binding, its attrpath starts where it does, and tree-sitter's identifier
+ * token is the longest match of the grammar's identifier pattern: the keys found here are
+ * exactly the first nodes of the attrpath.
+ */
+export function scanBindingKeys(node: Node): ScannedPath | undefined {
+  const source = sources.get(node.tree);
+  if (!source) return undefined;
+  const text = source.text;
+  let i = node.startIndex;
+  if (!isIdentifierStart(text.charCodeAt(i))) return undefined;
+  if (!(source.errorFree ??= !node.tree.rootNode.hasError)) return undefined;
+  const keys: ScannedKey[] = [];
+  for (;;) {
+    const start = i;
+    while (isIdentifierPart(text.charCodeAt(++i)));
+    const name = text.slice(start, i);
+    if (KEYWORDS.has(name)) return keys.length ? { keys, complete: false } : undefined;
+    keys.push(new ScannedKey(name, start, i));
+    while (isBlank(text.charCodeAt(i))) i++;
+    const c = text.charCodeAt(i);
+    if (c === 0x3d /* = */) return { keys, complete: true };
+    if (c !== 0x2e /* . */) return undefined;
+    do i++;
+    while (isBlank(text.charCodeAt(i)));
+    if (!isIdentifierStart(text.charCodeAt(i))) return { keys, complete: false };
+  }
 }
 
 /** Children of a node that are not comments. */

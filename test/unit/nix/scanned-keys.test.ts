@@ -1,0 +1,109 @@
+/**
+ * Binding keys read from the source text (syntax.ts `scanBindingKeys`) must be exactly the
+ * keys the syntax nodes give: the evaluator's sets, spans included, are the same whether the
+ * keys were scanned or read from the tree.
+ */
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import type { Node, Parser } from 'web-tree-sitter';
+import { Evaluator } from '../../../server/src/nix/evaluate';
+import { createNixParser } from '../../../server/src/nix/grammar';
+import { initNixParser, parseNixSync } from '../../../server/src/nix/parse';
+import { attrPathKeys, scanBindingKeys } from '../../../server/src/nix/syntax';
+import type { NixValue } from '../../../server/src/nix/values';
+import { Lazy } from '../../../server/src/nix/values';
+
+/** A parser whose trees are not registered with their text: the evaluator reads every key from nodes. */
+let nodesOnly: Parser;
+before(async () => {
+  await initNixParser();
+  nodesOnly = await createNixParser();
+});
+
+const CASES = [
+  '{ networking.hostName = "h"; networking.domain = "example.org"; }',
+  '{ a.b.c = 1; a = { d = 2; }; a.b.e = 3; a.b.c = 4; }',
+  '{ a .\n  b\t. c = 1; x=2; }',
+  "{ foo-bar'.x_1 = 1; _u = 2; inherited = 3; letter = 4; iff = 5; into = 6; rec' = 7; }",
+  '{ services.nginx.virtualHosts."app.example.org".root = "/srv"; services.nginx.enable = true; }',
+  '{ a."b.c".d = 1; "q".r = 2; a.${"x" + "y"}.z = 3; }',
+  'let n = "eth0"; in { networking.interfaces.${n}.useDHCP = true; networking.interfaces.${n}.mtu = 1400; }',
+  '{ a /* c */ . b = 1; a . /* c */ c = 2; a # c\n .d = 3; }',
+  '{ x = 1; inherit (x) y; inherit x; z.w = { inherit x; v = 2; }; }',
+  'rec { a.b = c; c = 1; }',
+  '{ config, ... }: { a.b = config.x; a.c = 2; }',
+  '{ a.or = 1; a.b.or.c = 2; }',
+  '{ a = 1; a.b = 2; b.c = 1; b = 3; }',
+  // Syntax errors: nothing is scanned, the tree is read as before.
+  '{ a.b = 1; c. = 2; d.e = 3; }',
+  '{ a.b = 1 d.e = 3; }',
+];
+
+/** Everything the evaluator built: keys, spans, dynamic attributes, values (functions by name). */
+function dump(v: NixValue, depth = 0): unknown {
+  if (depth > 12) return '…';
+  const base = { k: v.k, at: [v.at.start, v.at.end] };
+  switch (v.k) {
+    case 'attrs':
+      return {
+        ...base,
+        attrs: [...v.attrs].map(([k, a]) => [k, a.keyAt.start, a.keyAt.end, a.bindingAt.start, a.bindingAt.end, dump(a.value.force(), depth + 1)]),
+        dynamic: (v.dynamic ?? []).map((d) => [d.reason, d.keyAt.start, d.keyAt.end, d.bindingAt.start, d.bindingAt.end, dump(d.value.force(), depth + 1)]),
+      };
+    case 'list':
+      return { ...base, items: v.items.map((i) => dump(i.force(), depth + 1)) };
+    case 'fn':
+      return { ...base, formals: v.formals };
+    case 'merge':
+      return { ...base, parts: v.parts.map((p) => dump(p.force(), depth + 1)) };
+    default:
+      return v;
+  }
+}
+
+function evaluate(path: string, text: string, root: Node): unknown {
+  const v = new Evaluator(path, text).eval(root, {});
+  return dump(v.k === 'fn' ? v.call(Lazy.of({ k: 'attrs', attrs: new Map(), at: v.at }), v.at) : v);
+}
+
+test('evaluating with scanned keys gives the sets, spans and values of evaluating from the nodes', () => {
+  CASES.forEach((text, i) => {
+    const path = `/t/scan-${i}.nix`;
+    const scanned = evaluate(path, text, parseNixSync({ path, kind: 'nix', text }).tree.rootNode);
+    const tree = nodesOnly.parse(text)!;
+    try {
+      assert.deepEqual(scanned, evaluate(path, text, tree.rootNode), text);
+    } finally {
+      tree.delete();
+    }
+  });
+});
+
+test('the scan reads plain identifier paths whole, stops before other keys, and declines the rest', () => {
+  const text = '{ a.b-c\'.d = 1; x.y."z".w = 2; "q".r = 3; inherit a; # note\n m /* c */ .n = 4; }';
+  const { tree } = parseNixSync({ path: '/t/scan-direct.nix', kind: 'nix', text });
+  const set = tree.rootNode.namedChildren[0]!.namedChildren[0]!;
+  const results = set.namedChildren.map((b) => {
+    const s = scanBindingKeys(b!);
+    return s && { keys: s.keys.map((k) => [k.name, text.slice(k.start, k.end)]), complete: s.complete };
+  });
+  assert.deepEqual(results, [
+    { keys: [['a', 'a'], ["b-c'", "b-c'"], ['d', 'd']], complete: true },
+    { keys: [['x', 'x'], ['y', 'y']], complete: false },
+    undefined, // quoted first key
+    undefined, // inherit
+    undefined, // comment
+    undefined, // a comment inside the path: the scan cannot tell what follows
+  ]);
+  // Where the scan stops, the nodes hold the rest of the path.
+  const second = set.namedChildren[1]!.childForFieldName('attrpath')!;
+  assert.deepEqual(attrPathKeys(second), ['x', 'y', 'z', 'w']);
+});
+
+test('a tree with syntax errors is never scanned', () => {
+  const text = '{ a.b = 1; c. = 2; }';
+  const { tree } = parseNixSync({ path: '/t/scan-error.nix', kind: 'nix', text });
+  assert.equal(tree.rootNode.hasError, true);
+  const first = tree.rootNode.descendantsOfType('binding')[0]!;
+  assert.equal(scanBindingKeys(first), undefined);
+});
