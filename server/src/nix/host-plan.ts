@@ -10,6 +10,7 @@ import { flakeHosts } from './hosts';
 import { evaluateModule } from './module';
 import type { ParsedNix } from './parse';
 import type { Span } from './values';
+import type { Tree } from 'web-tree-sitter';
 
 /** A module of an import closure: a file, or a module written inline in that file. */
 export interface ModuleEntry {
@@ -117,7 +118,6 @@ export function relativeTo(root: string): (path: string) => string {
 export class WorkspaceImports implements ImportFacts {
   private readonly closures = new Map<string, ImportGraph>();
   private readonly flakeGraphs = new Map<string, { facts: FlakeFacts; graph: ImportGraph }[]>();
-  private readonly hostNames = new Map<string, boolean>();
 
   constructor(
     readonly ws: Workspace,
@@ -142,13 +142,8 @@ export class WorkspaceImports implements ImportFacts {
   }
 
   setsHostName(file: string): boolean {
-    let v = this.hostNames.get(file);
-    if (v === undefined) {
-      const p = this.parsed.get(file);
-      v = !!p && p.file.text.includes('hostName') && singleModule(p).defs(['networking', 'hostName']).length > 0;
-      this.hostNames.set(file, v);
-    }
-    return v;
+    const p = this.parsed.get(file);
+    return !!p && setsHostName(p);
   }
 
   /** The modules of a planned host, in the order its parts name them. */
@@ -178,6 +173,21 @@ export class WorkspaceImports implements ImportFacts {
     }
     return entries;
   }
+}
+
+/**
+ * Whether a file sets `networking.hostName` itself: a fact of its tree alone, kept per tree
+ * (the editor asks it of every host file after each keystroke).
+ */
+const hostNameMemo = new WeakMap<Tree, boolean>();
+
+function setsHostName(p: ParsedNix): boolean {
+  let v = hostNameMemo.get(p.tree);
+  if (v === undefined) {
+    v = p.file.text.includes('hostName') && singleModule(p).defs(['networking', 'hostName']).length > 0;
+    hostNameMemo.set(p.tree, v);
+  }
+  return v;
 }
 
 function singleModule(p: ParsedNix): HostConfig {
