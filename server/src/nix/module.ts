@@ -47,18 +47,34 @@ export function evaluateModule(parsed: ParsedNix): ModuleEval {
   return m;
 }
 
-/** Whether the module reads its own `config` (then each host evaluates it on its own). */
+const readsConfigMemo = new WeakMap<ParsedNix['tree'], boolean>();
+
+/**
+ * Whether the module reads its own `config` (then each host evaluates it on its own). Asked
+ * for every module of every host: kept per parsed tree.
+ */
 export function readsConfig(parsed: ParsedNix): boolean {
+  let v = readsConfigMemo.get(parsed.tree);
+  if (v === undefined) {
+    v = namesConfigInBody(parsed);
+    readsConfigMemo.set(parsed.tree, v);
+  }
+  return v;
+}
+
+function namesConfigInBody(parsed: ParsedNix): boolean {
   const root = parsed.tree.rootNode.namedChildren.find((c) => c && c.type !== 'comment');
   if (!root || root.type !== 'function_expression') return false;
-  const text = parsed.file.text;
-  const uses = text.match(/\bconfig\b/g)?.length ?? 0;
-  if (uses === 0) return false;
+  const word = /\bconfig\b/g;
+  if (!word.test(parsed.file.text)) return false;
   // `{ config, lib, ... }:` only declares it: a module whose body never names `config` reads
   // nothing of the host and is evaluated once for all hosts (most shared modules).
   let declared = 0;
   const formals = root.childForFieldName('formals');
   if (formals) for (const f of formals.namedChildren) if (f?.type === 'formal' && f.childForFieldName('name')?.text === 'config') declared++;
+  // One use more than the declarations is enough: the scan stops there, not at the file's end.
+  let uses = 1;
+  while (uses <= declared && word.test(parsed.file.text)) uses++;
   return uses > declared;
 }
 
