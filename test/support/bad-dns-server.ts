@@ -132,7 +132,6 @@ function behave(mode: BadMode, q: dnsPacket.DecodedPacket, tcp: boolean, slowMs:
 }
 
 export async function startBadDnsServer(mode: BadMode, options: { slowMs?: number } = {}): Promise<BadDnsServer> {
-  const udp = dgram.createSocket('udp4');
   const timers = new Set<NodeJS.Timeout>();
   const sockets = new Set<net.Socket>();
   const queries: string[] = [];
@@ -151,7 +150,7 @@ export async function startBadDnsServer(mode: BadMode, options: { slowMs?: numbe
       return undefined;
     }
   };
-  udp.on('message', (msg, rinfo) => {
+  const answerUdp = (udp: dgram.Socket) => (msg: Buffer, rinfo: dgram.RemoteInfo) => {
     const q = decode(msg);
     if (!q) return;
     queries.push(`udp ${q.questions?.[0]?.name} ${q.questions?.[0]?.type}`);
@@ -160,10 +159,7 @@ export async function startBadDnsServer(mode: BadMode, options: { slowMs?: numbe
     const send = () => udp.send(r.bytes, rinfo.port, rinfo.address, () => undefined);
     if (r.delayMs) later(r.delayMs, send);
     else send();
-  });
-  udp.on('error', () => undefined);
-  await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
-  const port = udp.address().port;
+  };
 
   const tcp = net.createServer((sock) => {
     sockets.add(sock);
@@ -188,8 +184,25 @@ export async function startBadDnsServer(mode: BadMode, options: { slowMs?: numbe
       }
     });
   });
-  // The UDP port is ours; TCP on the same number is almost always free on loopback.
-  await new Promise<void>((resolve, reject) => tcp.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
+  // A free UDP port, then TCP on the same number; that one can be taken (another test's
+  // connection uses it as its ephemeral port): then both are tried again on a new number.
+  let udp: dgram.Socket | undefined;
+  let port = 0;
+  for (let attempt = 0; !udp; attempt++) {
+    const candidate = dgram.createSocket('udp4');
+    candidate.on('message', answerUdp(candidate));
+    candidate.on('error', () => undefined);
+    await new Promise<void>((resolve) => candidate.bind(0, '127.0.0.1', resolve));
+    port = candidate.address().port;
+    try {
+      await new Promise<void>((resolve, reject) => tcp.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
+      udp = candidate;
+    } catch (e) {
+      candidate.close();
+      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 20) throw e;
+    }
+  }
+  const boundUdp = udp;
 
   const server: BadDnsServer = {
     address: `127.0.0.1:${port}`,
@@ -201,7 +214,7 @@ export async function startBadDnsServer(mode: BadMode, options: { slowMs?: numbe
       closed = true;
       for (const t of timers) clearTimeout(t);
       for (const s of sockets) s.destroy();
-      udp.close();
+      boundUdp.close();
       await new Promise((r) => tcp.close(r));
     },
   };
