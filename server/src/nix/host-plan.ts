@@ -12,10 +12,10 @@ import type { ParsedNix } from './parse';
 import type { Span } from './values';
 import type { Tree } from 'web-tree-sitter';
 
-/** A module of an import closure: a file, or a module written inline in that file. */
+/** A module of an import closure: a file, or (with `inline`) a module written inline in that file. */
 export interface ModuleEntry {
   readonly file: string;
-  readonly inline: boolean;
+  readonly inline?: unknown;
 }
 
 export interface FlakeFacts {
@@ -134,7 +134,7 @@ export class WorkspaceImports implements ImportFacts {
   }
 
   closure(file: string): readonly ModuleEntry[] {
-    return this.closureGraph(file).modules.map((m) => ({ file: m.file, inline: !!m.inline }));
+    return this.closureGraph(file).modules;
   }
 
   directImportFiles(file: string): readonly string[] {
@@ -167,7 +167,7 @@ export class WorkspaceImports implements ImportFacts {
         const closure = this.ws.closure(g.modules);
         const missingDirs = g.missing.flatMap((m) => (m.ref.value.k === 'path' && !m.ref.value.external && !m.ref.value.p.endsWith('.nix') ? [m.ref.value.p] : []));
         const graph = { modules: closure.modules, missing: [...g.missing, ...closure.missing] };
-        return { facts: { name: fh.name, nameAt: fh.nameAt, closure: closure.modules.map((m) => ({ file: m.file, inline: !!m.inline })), missingDirs }, graph };
+        return { facts: { name: fh.name, nameAt: fh.nameAt, closure: closure.modules, missingDirs }, graph };
       });
       this.flakeGraphs.set(file, entries);
     }

@@ -28,7 +28,7 @@ export interface ImportGraph {
 export class Workspace {
   private readonly importCache = new Map<string, ImportGraph>();
 
-  constructor(readonly parsed: { has(file: string): boolean; get(file: string): ParsedNix | undefined }) {}
+  constructor(readonly parsed: ReadonlyMap<string, ParsedNix>) {}
 
   /** The direct imports of a file (cached: imports do not depend on the host). */
   directImports(file: string): ImportGraph {
