@@ -7,11 +7,12 @@
  */
 import { dirname, posix } from 'node:path';
 import type { Node } from 'web-tree-sitter';
+import type { ScannedBindingValue, ScannedLiteral } from './literal-scan';
 import { attrKey, bindingSetOf, namedChildrenNoComments, scanBindingKeys, ScannedKey } from './syntax';
 import { concatStrings } from './strings';
 import { buildString } from './string-literal';
 import type { Attr, DynAttr, NixValue, Of, Span } from './values';
-import { Lazy, describe, ownAttr, plainString, spanOf, unknownValue } from './values';
+import { Lazy, describe, ownAttr, plainString, spanOf, strValue, unknownValue } from './values';
 import { globalScope, toStringValue } from './lib';
 
 /** Lexical variables, or the attribute set of a `with`, chained to the enclosing scope. */
@@ -54,6 +55,30 @@ export class Evaluator {
 
   lazy(node: Node, scope: Scope): Lazy {
     return new Lazy(() => this.eval(node, scope), undefined, () => this.span(node));
+  }
+
+  /** A literal the scan read from the text, evaluated when forced as `lazy` would (same budget and depth checks). */
+  private literalLazy(lit: ScannedLiteral): Lazy {
+    const at: Span = { file: this.file, start: lit.start, end: lit.end };
+    return new Lazy(() => this.evalLiteral(lit, at), undefined, at);
+  }
+
+  private evalLiteral(lit: ScannedLiteral, at: Span): NixValue {
+    if (++this.steps > MAX_STEPS) return this.unknown('evaluation budget exhausted', at);
+    if (this.depth >= MAX_DEPTH) return this.unknown('evaluation too deep', at);
+    switch (lit.kind) {
+      case 'string': {
+        // No escapes, no interpolation: one piece mapping the value to the text between the quotes.
+        const s = this.text.slice(lit.start + 1, lit.end - 1);
+        return strValue(s, s.length ? [{ from: 0, len: s.length, file: this.file, src: lit.start + 1, srcEnd: lit.end - 1, exact: true }] : [], at);
+      }
+      case 'int':
+        return { k: 'int', n: Number(this.text.slice(lit.start, lit.end)), at };
+      case 'path':
+        return this.pathValue(this.text.slice(lit.start, lit.end), at);
+      case 'list':
+        return { k: 'list', items: lit.items.map((item) => this.literalLazy(item)), at };
+    }
   }
 
   eval(node: Node, scope: Scope): NixValue {
@@ -178,6 +203,10 @@ export class Evaluator {
       } else text += c.text;
     }
     if (!node.namedChildren.length) text = node.text;
+    return this.pathValue(text, at);
+  }
+
+  private pathValue(text: string, at: Span): NixValue {
     if (text.startsWith('/')) return { k: 'path', p: posix.normalize(text), at };
     return { k: 'path', p: posix.join(dirname(this.file), text), at };
   }
@@ -346,7 +375,7 @@ export class Evaluator {
       const scanned = scanBindingKeys(b);
       if (scanned) {
         const keys = scanned.complete ? scanned.keys : [...scanned.keys, new UnreadKeys(scanned.keys.length)];
-        this.addPath(target, keys, new BindingSite(this.file, b), scope, depth);
+        this.addPath(target, keys, new BindingSite(this.file, b, undefined, scanned.complete ? scanned.literal : undefined), scope, depth);
         continue;
       }
       const type = b.type;
@@ -379,6 +408,8 @@ export class Evaluator {
       if (typeof name !== 'string') return this.addComputed(t, node, name, keys.slice(1), site, scope);
       key = name;
     }
+    const literal = keys.length === 1 ? site.literal : undefined;
+    if (literal) return t.setValue(key, () => this.literalLazy(literal.value), node, site);
     const expr = keys.length === 1 ? site.expression : undefined;
     if (expr === null) return; // an incomplete binding (its syntax error is reported)
     if (expr && expr.type === 'attrset_expression') {
@@ -629,10 +660,12 @@ class BindingSite {
     readonly file: string,
     readonly node: Node,
     private value?: Node | null,
+    /** The value, when the scan read it as a plain literal (the binding then ends after it). */
+    readonly literal?: ScannedBindingValue,
   ) {}
 
   get at(): Span {
-    return (this.span ??= spanOf(this.file, this.node));
+    return (this.span ??= this.literal ? { file: this.file, start: this.node.startIndex, end: this.literal.bindingEnd } : spanOf(this.file, this.node));
   }
 
   /** The attrpath's keys from the `from`-th on, as syntax nodes. */

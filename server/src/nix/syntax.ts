@@ -1,5 +1,7 @@
 /** Small helpers over tree-sitter-nix syntax nodes shared by the evaluator and the edit builder. */
 import type { Node, Tree } from 'web-tree-sitter';
+import type { ScannedBindingValue } from './literal-scan';
+import { scanLiteralBindingValue } from './literal-scan';
 
 /**
  * The keys of an `attrpath` (`networking.interfaces.ens3` → ['networking','interfaces','ens3']).
@@ -63,13 +65,14 @@ const isIdentifierStart = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 
 const isIdentifierPart = (c: number) => isIdentifierStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x27 || c === 0x2d; // 0-9 ' -
 const isBlank = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 
-/** The leading keys of a binding's attrpath, read from the source text. */
-export interface ScannedPath {
-  /** The keys up to the first one that is not a plain identifier (at least one). */
-  readonly keys: readonly ScannedKey[];
-  /** Whether these are all the keys; if not, more follow (to be read from the attrpath's nodes). */
-  readonly complete: boolean;
-}
+/**
+ * The leading keys of a binding's attrpath, read from the source text: all of them
+ * (`complete`, with the value when it is a plain literal), or those up to the first key that
+ * is not a plain identifier (at least one), the rest to be read from the attrpath's nodes.
+ */
+export type ScannedPath =
+  | { readonly keys: readonly ScannedKey[]; readonly complete: true; readonly literal?: ScannedBindingValue }
+  | { readonly keys: readonly ScannedKey[]; readonly complete: false };
 
 /**
  * The keys of a binding (`a.b.c = ...;`) read from the source text, as far as they are plain
@@ -98,7 +101,10 @@ export function scanBindingKeys(node: Node): ScannedPath | undefined {
     keys.push(new ScannedKey(name, start, i));
     while (isBlank(text.charCodeAt(i))) i++;
     const c = text.charCodeAt(i);
-    if (c === 0x3d /* = */) return { keys, complete: true };
+    if (c === 0x3d /* = */) {
+      const literal = scanLiteralBindingValue(text, i + 1);
+      return literal ? { keys, complete: true, literal } : { keys, complete: true };
+    }
     if (c !== 0x2e /* . */) return undefined;
     do i++;
     while (isBlank(text.charCodeAt(i)));

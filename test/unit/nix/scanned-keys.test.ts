@@ -20,6 +20,14 @@ before(async () => {
   nodesOnly = await createNixParser();
 });
 
+/** Values read as literals from the text, and look-alikes that are not literals (all error-free). */
+const LITERAL_CASES = [
+  '{ a = "x"; b = ""; c = "$myhostname $$ a$"; d = "multi\nline é 🙂"; e = 42; f = 007; g = ./a.nix; h = ../../m/b-c+d_e.nix; i = /etc/x; j = ./.; }',
+  '{ a = [ ]; b = [ "x" 1 ./p ]; c = ["a""b"]; d = [ 22]; e = [\n  ../x.nix\n  ./y\n];  f = [ [ 1 ] ]; }',
+  '{ a = "x" + "y"; b = 1.5; c = 1e3; d = -1; e = "a${"b"}"; f = "a\\"b"; g = ./a/; h = ~/x; i = <nixpkgs>; j = ./a.nix + "/b"; k = "x".y or 1; }',
+  '{ a = "x" /* c */; b = # c\n 1; c = [ 1 # c\n ]; d = ./x.nix /* c */; e = \'\'text\'\'; f = "x" ; g.h.i = [ "deep" ]; }',
+];
+
 const CASES = [
   '{ networking.hostName = "h"; networking.domain = "example.org"; }',
   '{ a.b.c = 1; a = { d = 2; }; a.b.e = 3; a.b.c = 4; }',
@@ -34,6 +42,9 @@ const CASES = [
   '{ config, ... }: { a.b = config.x; a.c = 2; }',
   '{ a.or = 1; a.b.or.c = 2; }',
   '{ a = 1; a.b = 2; b.c = 1; b = 3; }',
+  ...LITERAL_CASES,
+  'let p = ./a.nix; xs = [ p ./b.nix ]; in { imports = xs ++ [ ./c.nix ]; n = 1; }',
+  'rec { a = 1; b = [ a 2 ]; c = "c"; }',
   // Syntax errors: nothing is scanned, the tree is read as before.
   '{ a.b = 1; c. = 2; d.e = 3; }',
   '{ a.b = 1 d.e = 3; }',
@@ -51,7 +62,7 @@ function dump(v: NixValue, depth = 0): unknown {
         dynamic: (v.dynamic ?? []).map((d) => [d.reason, d.keyAt.start, d.keyAt.end, d.bindingAt.start, d.bindingAt.end, dump(d.value.force(), depth + 1)]),
       };
     case 'list':
-      return { ...base, items: v.items.map((i) => dump(i.force(), depth + 1)) };
+      return { ...base, items: v.items.map((i) => [i.at?.start, i.at?.end, dump(i.force(), depth + 1)]) };
     case 'fn':
       return { ...base, formals: v.formals };
     case 'merge':
@@ -106,4 +117,20 @@ test('a tree with syntax errors is never scanned', () => {
   assert.equal(tree.rootNode.hasError, true);
   const first = tree.rootNode.descendantsOfType('binding')[0]!;
   assert.equal(scanBindingKeys(first), undefined);
+});
+
+test('values are read from the text only when a plain literal is the whole expression', () => {
+  const kinds = (i: number) => {
+    const text = LITERAL_CASES[i];
+    const { tree } = parseNixSync({ path: `/t/literal-${i}.nix`, kind: 'nix', text });
+    assert.equal(tree.rootNode.hasError, false, text);
+    return tree.rootNode.descendantsOfType('binding').map((b) => {
+      const s = scanBindingKeys(b!);
+      return s?.complete && s.literal ? s.literal.value.kind : '-';
+    });
+  };
+  assert.deepEqual(kinds(0), ['string', 'string', 'string', 'string', 'int', 'int', 'path', 'path', 'path', 'path']);
+  assert.deepEqual(kinds(1), ['list', 'list', 'list', 'list', 'list', '-']);
+  assert.deepEqual(kinds(2), ['-', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-']);
+  assert.deepEqual(kinds(3), ['-', '-', '-', '-', '-', 'string', 'list']);
 });
