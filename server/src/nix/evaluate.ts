@@ -8,7 +8,7 @@
 import { dirname, posix } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import type { ScannedBindingValue, ScannedLiteral } from './literal-scan';
-import { attrKey, bindingSetOf, namedChildrenNoComments, scanBindingKeys, ScannedKey } from './syntax';
+import { attrKey, bindingSetOf, namedChildrenNoComments, scanBindingKeys, scanFormals, ScannedKey } from './syntax';
 import { concatStrings } from './strings';
 import { buildString } from './string-literal';
 import type { Attr, DynAttr, NixValue, Of, Span } from './values';
@@ -289,43 +289,53 @@ export class Evaluator {
 
   makeFunction(node: Node, scope: Scope): NixValue {
     const at = this.span(node);
-    const universal = node.childForFieldName('universal');
-    const formalsNode = node.childForFieldName('formals');
     const body = node.childForFieldName('body');
     if (!body) return this.unknown('function without body', node);
-    const formals = formalsNode ? formalsNode.namedChildren.filter((c): c is Node => c?.type === 'formal') : [];
-    const names = formals.map((f) => f.childForFieldName('name')?.text ?? '').filter((n) => n);
+    const scanned = scanFormals(node);
+    const universal = scanned ? null : node.childForFieldName('universal');
+    const formals = scanned ? scanned.map((k) => this.scannedFormal(k)) : this.formalsOf(node);
+    const names = formals?.map((f) => f.name).filter((n) => n);
     return {
       k: 'fn',
       at,
-      formals: formalsNode ? names : undefined,
+      formals: names,
       call: (arg: Lazy) => {
         const vars = new Map<string, Lazy>();
         if (universal) vars.set(universal.text, arg);
         const inner: Scope = { vars, parent: scope };
-        if (formalsNode) {
-          for (const f of formals) {
-            const name = f.childForFieldName('name')?.text;
-            if (!name) continue;
-            const dflt = f.childForFieldName('default');
-            vars.set(
-              name,
-              new Lazy(() => {
-                const a = arg.force();
-                if (a.k === 'attrs') {
-                  const got = a.attrs.get(name);
-                  if (got) return got.value.force();
-                } else if (a.k === 'unknown') {
-                  return dflt ? this.eval(dflt, inner) : unknownValue(`argument '${name}' (${a.reason})`, this.span(f));
-                }
-                return dflt ? this.eval(dflt, inner) : this.unknown(`argument '${name}' not given`, f);
-              }),
-            );
-          }
+        for (const f of formals ?? []) {
+          const { name, dflt } = f;
+          if (!name) continue;
+          vars.set(
+            name,
+            new Lazy(() => {
+              const a = arg.force();
+              if (a.k === 'attrs') {
+                const got = a.attrs.get(name);
+                if (got) return got.value.force();
+              } else if (a.k === 'unknown') {
+                return dflt ? this.eval(dflt, inner) : unknownValue(`argument '${name}' (${a.reason})`, f.at());
+              }
+              return dflt ? this.eval(dflt, inner) : unknownValue(`argument '${name}' not given`, f.at());
+            }),
+          );
         }
         return this.eval(body, inner);
       },
     };
+  }
+
+  /** The formals of `{ a, b ? d, ... }:` read from the tree; undefined for `x: body`. */
+  private formalsOf(node: Node): Formal[] | undefined {
+    const formalsNode = node.childForFieldName('formals');
+    if (!formalsNode) return undefined;
+    return formalsNode.namedChildren
+      .filter((c): c is Node => c?.type === 'formal')
+      .map((f) => ({ name: f.childForFieldName('name')?.text ?? '', dflt: f.childForFieldName('default'), at: () => this.span(f) }));
+  }
+
+  private scannedFormal(k: ScannedKey): Formal {
+    return { name: k.name, dflt: null, at: () => ({ file: this.file, start: k.start, end: k.end }) };
   }
 
   private evalLet(node: Node, scope: Scope): NixValue {
@@ -632,6 +642,13 @@ function respan(v: NixValue, at: Span): NixValue {
 function shorten(text: string): string {
   const one = text.replace(/\s+/g, ' ');
   return one.length > 40 ? one.slice(0, 40) + '…' : one;
+}
+
+/** A formal argument of a function: its name, default expression and span. */
+interface Formal {
+  readonly name: string;
+  readonly dflt: Node | null;
+  readonly at: () => Span;
 }
 
 /** A key of an attrpath: its syntax node, or (plain identifiers) what the text says. */

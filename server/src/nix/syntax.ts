@@ -112,6 +112,50 @@ export function scanBindingKeys(node: Node): ScannedPath | undefined {
   }
 }
 
+/**
+ * The formals of a function written `{ a, b, ... }: body` (no defaults, no `@` pattern, no
+ * comments), read from the source text; undefined for any other function and in a tree with
+ * syntax errors. Module functions are nearly all of this form, and reading one formal from
+ * the tree takes five round trips into wasm.
+ */
+export function scanFormals(fn: Node): ScannedKey[] | undefined {
+  const source = sources.get(fn.tree);
+  if (!source) return undefined;
+  const text = source.text;
+  let i = fn.startIndex;
+  if (text.charCodeAt(i) !== 0x7b /* { */) return undefined;
+  if (!(source.errorFree ??= !fn.tree.rootNode.hasError)) return undefined;
+  const formals: ScannedKey[] = [];
+  const skipBlanks = () => {
+    while (isBlank(text.charCodeAt(i))) i++;
+  };
+  i++;
+  skipBlanks();
+  while (text.charCodeAt(i) !== 0x7d /* } */) {
+    if (text.startsWith('...', i)) {
+      i += 3;
+      skipBlanks();
+      if (text.charCodeAt(i) !== 0x7d) return undefined;
+      break;
+    }
+    const start = i;
+    if (!isIdentifierStart(text.charCodeAt(i))) return undefined;
+    while (isIdentifierPart(text.charCodeAt(++i)));
+    const name = text.slice(start, i);
+    if (KEYWORDS.has(name)) return undefined;
+    formals.push(new ScannedKey(name, start, i));
+    skipBlanks();
+    const c = text.charCodeAt(i);
+    if (c === 0x2c /* , */) {
+      i++;
+      skipBlanks();
+    } else if (c !== 0x7d) return undefined; // `?` default, a comment, ...
+  }
+  i++;
+  skipBlanks();
+  return text.charCodeAt(i) === 0x3a /* : */ ? formals : undefined;
+}
+
 /** Children of a node that are not comments. */
 export function namedChildrenNoComments(node: Node): Node[] {
   return node.namedChildren.filter((c): c is Node => c !== null && !isComment(c));

@@ -9,7 +9,7 @@ import type { Node, Parser } from 'web-tree-sitter';
 import { Evaluator } from '../../../server/src/nix/evaluate';
 import { createNixParser } from '../../../server/src/nix/grammar';
 import { initNixParser, parseNixSync } from '../../../server/src/nix/parse';
-import { attrPathKeys, scanBindingKeys } from '../../../server/src/nix/syntax';
+import { attrPathKeys, scanBindingKeys, scanFormals } from '../../../server/src/nix/syntax';
 import type { NixValue } from '../../../server/src/nix/values';
 import { Lazy } from '../../../server/src/nix/values';
 
@@ -28,6 +28,19 @@ const LITERAL_CASES = [
   '{ a = "x" /* c */; b = # c\n 1; c = [ 1 # c\n ]; d = ./x.nix /* c */; e = \'\'text\'\'; f = "x" ; g.h.i = [ "deep" ]; }',
 ];
 
+/** Functions whose formals are read from the text, and those read from the tree (all error-free). */
+const FORMALS_CASES = [
+  '{ config, lib, pkgs, ... }: { x = config; y = lib; z = pkgs; }',
+  '{ a,b,...}: { x = a; y = b; }',
+  '{ }: { x = 1; }',
+  '{ ... }: { x = 1; }',
+  '{ a, b ? 2, ... }: { x = a; y = b; }',
+  'args@{ a, ... }: { x = args; y = a; }',
+  '{ a, ... }@args: { x = a; y = args; }',
+  '{ a /* c */, b }: { x = a; y = b; }',
+  'x: { y = x; }',
+];
+
 const CASES = [
   '{ networking.hostName = "h"; networking.domain = "example.org"; }',
   '{ a.b.c = 1; a = { d = 2; }; a.b.e = 3; a.b.c = 4; }',
@@ -43,6 +56,7 @@ const CASES = [
   '{ a.or = 1; a.b.or.c = 2; }',
   '{ a = 1; a.b = 2; b.c = 1; b = 3; }',
   ...LITERAL_CASES,
+  ...FORMALS_CASES,
   'let p = ./a.nix; xs = [ p ./b.nix ]; in { imports = xs ++ [ ./c.nix ]; n = 1; }',
   'rec { a = 1; b = [ a 2 ]; c = "c"; }',
   // Syntax errors: nothing is scanned, the tree is read as before.
@@ -133,4 +147,24 @@ test('values are read from the text only when a plain literal is the whole expre
   assert.deepEqual(kinds(1), ['list', 'list', 'list', 'list', 'list', '-']);
   assert.deepEqual(kinds(2), ['-', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-']);
   assert.deepEqual(kinds(3), ['-', '-', '-', '-', '-', 'string', 'list']);
+});
+
+test('formals are read from the text only for plain `{ a, b, ... }:` functions', () => {
+  const scanned = FORMALS_CASES.map((text, i) => {
+    const { tree } = parseNixSync({ path: `/t/formals-${i}.nix`, kind: 'nix', text });
+    assert.equal(tree.rootNode.hasError, false, text);
+    const fn = tree.rootNode.descendantsOfType('function_expression')[0]!;
+    return scanFormals(fn)?.map((k) => [k.name, text.slice(k.start, k.end)]);
+  });
+  assert.deepEqual(scanned, [
+    [['config', 'config'], ['lib', 'lib'], ['pkgs', 'pkgs']],
+    [['a', 'a'], ['b', 'b']],
+    [],
+    [],
+    undefined, // a default
+    undefined, // args@
+    undefined, // @args
+    undefined, // a comment
+    undefined, // not a formals set
+  ]);
 });
