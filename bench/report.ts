@@ -83,7 +83,7 @@ export function renderReport(r: BenchResults, budgets: readonly Budget[]): { tab
   L.push('');
   L.push('### Cold analysis (whole processes)');
   L.push('');
-  L.push('`infra-review check FLEET --dns off --format json` (zone files of the fleet answer DNS) beside the parse floor `node out/bench/parse-floor.js FLEET` (find, read and parse the same `.nix` files with the same grammar). Medians of the runs.');
+  L.push(`\`infra-review check FLEET --dns off --format json\` (zone files of the fleet answer DNS) beside the parse floor \`node out/bench/parse-floor.js FLEET\` (find, read and parse the same \`.nix\` files with the same grammar). Medians of ${r.cold[0]?.checkRuns.length ?? 0} runs each, check and floor interleaved.`);
   L.push('');
   L.push('| hosts | .nix files | check ms | floor ms | check / floor | check ms per host | per host vs smallest | findings | internal errors |');
   L.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');

@@ -32,7 +32,8 @@ const QUICK = args.has('--quick');
 const CHECK = args.has('--check');
 const WRITE = !args.has('--no-write') && !QUICK && !process.argv.some((a) => a.startsWith('--only='));
 const SIZES = QUICK ? [20, 40, 80] : [100, 400, 1600];
-const REPS = QUICK ? 1 : 3;
+/** Cold runs per fleet size, check and floor interleaved (five: the ratio moved by a third between runs of three). */
+const REPS = QUICK ? 1 : 5;
 const EDITS = QUICK ? 30 : 300;
 const SEED = 20261121;
 /** Passes over the DNS questions per process (see dnsBench): one warm-up, five steady. */
