@@ -16,8 +16,12 @@ const IREDMAIL = /\bPH_[A-Z0-9_]+/g;
  * mid-name, like smtpd_tls_CAfile, but none is all capitals). */
 const SHELL = /\$\{[A-Z][A-Z0-9_]*(?::?[-=?+][^}]*)?\}/g;
 
+/** What every placeholder above contains: text without any of these has none (nearly all text). */
+const ANY_PLACEHOLDER = /\{[{%#]|PH_|\$\{/;
+
 /** Offsets (within `text`) of every template placeholder, sorted and non-overlapping. */
 export function templateSpans(text: string): Span[] {
+  if (!ANY_PLACEHOLDER.test(text)) return [];
   const spans: Span[] = [];
   for (const re of [JINJA, IREDMAIL, SHELL]) {
     for (const m of text.matchAll(re)) spans.push({ start: m.index, end: m.index + m[0].length });
