@@ -8,7 +8,7 @@ import type { Locator } from '../core/source';
 import type { MasterCfProblem, MasterEntry, PostfixParam, PostfixParamSource } from '../model/types';
 import { joinSegments, readLogicalLines, skipBlanks, trimEnd, type LogicalLine } from './lines';
 import { listItems } from './main-cf';
-import { overlaps, templateSpans } from './template';
+import { overlaps, templateSpans, type Span } from './template';
 
 export const MASTER_TYPES: readonly string[] = ['inet', 'unix', 'unix-dgram', 'fifo', 'pass'];
 export const MASTER_FIELD_NAMES = ['service', 'type', 'private', 'unpriv', 'chroot', 'wakeup', 'maxproc', 'command'] as const;
@@ -165,7 +165,7 @@ function tokenize(s: string): Token[] {
     const start = i;
     let depth = 0;
     while (i < s.length) {
-      const t = spans.find((sp) => sp.start <= i && i < sp.end);
+      const t = spans.length ? spanAt(spans, i) : undefined;
       if (t) {
         i = t.end;
         continue;
@@ -178,6 +178,12 @@ function tokenize(s: string): Token[] {
     tokens.push({ text: s.slice(start, i), start, end: i });
   }
   return tokens;
+}
+
+/** The template span covering offset `i` (a loop, not a closure per character). */
+function spanAt(spans: readonly Span[], i: number): Span | undefined {
+  for (const sp of spans) if (sp.start <= i && i < sp.end) return sp;
+  return undefined;
 }
 
 function parseOverride(
