@@ -7,7 +7,7 @@
  */
 import { dirname, posix } from 'node:path';
 import type { Node } from 'web-tree-sitter';
-import type { ScannedBindingValue, ScannedLiteral } from './literal-scan';
+import type { ScannedBinding, ScannedBindingValue, ScannedLiteral, ScannedSet } from './text-scan';
 import { attrKey, bindingSetOf, namedChildrenNoComments, scanBindingKeys, scanFormals, ScannedKey } from './syntax';
 import { concatStrings } from './strings';
 import { buildString } from './string-literal';
@@ -57,27 +57,47 @@ export class Evaluator {
     return new Lazy(() => this.eval(node, scope), undefined, () => this.span(node));
   }
 
-  /** A literal the scan read from the text, evaluated when forced as `lazy` would (same budget and depth checks). */
-  private literalLazy(lit: ScannedLiteral): Lazy {
-    const at: Span = { file: this.file, start: lit.start, end: lit.end };
-    return new Lazy(() => this.evalLiteral(lit, at), undefined, at);
+  /** A value the scan read from the text, evaluated when forced as `lazy` would (same budget and depth checks). */
+  private scannedLazy(value: ScannedLiteral, scope: Scope): Lazy {
+    const at: Span = { file: this.file, start: value.start, end: value.end };
+    return new Lazy(() => this.evalScanned(value, scope, at), undefined, at);
   }
 
-  private evalLiteral(lit: ScannedLiteral, at: Span): NixValue {
+  /** `eval` for a scanned value: the same step budget, depth limit and depth while evaluating. */
+  private evalScanned(value: ScannedLiteral, scope: Scope, at: Span): NixValue {
     if (++this.steps > MAX_STEPS) return this.unknown('evaluation budget exhausted', at);
     if (this.depth >= MAX_DEPTH) return this.unknown('evaluation too deep', at);
-    switch (lit.kind) {
+    this.depth++;
+    try {
+      return this.scannedValue(value, scope, at);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private scannedValue(value: ScannedLiteral, scope: Scope, at: Span): NixValue {
+    switch (value.kind) {
       case 'string': {
         // No escapes, no interpolation: one piece mapping the value to the text between the quotes.
-        const s = this.text.slice(lit.start + 1, lit.end - 1);
-        return strValue(s, s.length ? [{ from: 0, len: s.length, file: this.file, src: lit.start + 1, srcEnd: lit.end - 1, exact: true }] : [], at);
+        const s = this.text.slice(value.start + 1, value.end - 1);
+        return strValue(s, s.length ? [{ from: 0, len: s.length, file: this.file, src: value.start + 1, srcEnd: value.end - 1, exact: true }] : [], at);
       }
       case 'int':
-        return { k: 'int', n: Number(this.text.slice(lit.start, lit.end)), at };
+        return { k: 'int', n: Number(this.text.slice(value.start, value.end)), at };
       case 'path':
-        return this.pathValue(this.text.slice(lit.start, lit.end), at);
+        return this.pathValue(this.text.slice(value.start, value.end), at);
+      case 'var':
+        return this.lookup(this.text.slice(value.start, value.end), scope, at);
       case 'list':
-        return { k: 'list', items: lit.items.map((item) => this.literalLazy(item)), at };
+        return { k: 'list', items: value.items.map((item) => this.scannedLazy(item, scope)), at };
+      case 'set': {
+        // As evalAttrset: `{ }` has no binding set.
+        if (!value.bindings.length) return { k: 'attrs', attrs: new Map(), at };
+        const root = new AttrsBuilder(this.file);
+        this.addScannedBindings(root, value, scope, this.depth);
+        const built = root.build(this);
+        return { k: 'attrs', attrs: built.attrs, dynamic: built.dynamic.length ? built.dynamic : undefined, at };
+      }
     }
   }
 
@@ -418,8 +438,8 @@ export class Evaluator {
       if (typeof name !== 'string') return this.addComputed(t, node, name, keys.slice(1), site, scope);
       key = name;
     }
-    const literal = keys.length === 1 ? site.literal : undefined;
-    if (literal) return t.setValue(key, () => this.literalLazy(literal.value), node, site);
+    const scanned = keys.length === 1 ? site.literal?.value : undefined;
+    if (scanned) return this.placeScanned(t, key, node, scanned, site, scope, depth);
     const expr = keys.length === 1 ? site.expression : undefined;
     if (expr === null) return; // an incomplete binding (its syntax error is reported)
     if (expr && expr.type === 'attrset_expression') {
@@ -444,6 +464,25 @@ export class Evaluator {
     }
     const sub = t.child(key, node, site);
     if (sub) sub.defer({ kind: 'path', keys: keys.slice(1), scope, site, depth });
+  }
+
+  /** The bindings of a scanned set, placed as addBindings places those of a binding set. */
+  addScannedBindings(target: AttrsBuilder, set: ScannedSet, scope: Scope, depth: number): void {
+    for (const b of set.bindings) this.addPath(target, b.keys, BindingSite.scanned(this.file, b), scope, depth);
+  }
+
+  /** addPath's last step for a scanned value: a nested set merges like a `{ ... }` node, the rest is lazy. */
+  private placeScanned(t: AttrsBuilder, key: string, keyNode: AttrKey, value: ScannedLiteral, site: BindingSite, scope: Scope, depth: number): void {
+    if (value.kind !== 'set') return t.setValue(key, () => this.scannedLazy(value, scope), keyNode, site);
+    const at: Span = { file: this.file, start: value.start, end: value.end };
+    if (depth >= MAX_DEPTH) {
+      t.setValue(key, () => new Lazy(() => this.unknown('attribute sets nested too deep', at)), keyNode, site);
+      return;
+    }
+    const sub = t.child(key, keyNode, site);
+    if (!sub) return; // a value is already there (see addPath)
+    sub.at ??= at;
+    if (value.bindings.length) sub.defer({ kind: 'scanned', set: value, scope, depth: depth + 1 });
   }
 
   /**
@@ -675,24 +714,31 @@ class BindingSite {
 
   constructor(
     readonly file: string,
-    readonly node: Node,
+    /** Absent for a binding of a scanned set: its keys are complete and its value scanned. */
+    private readonly node: Node | undefined,
     private value?: Node | null,
-    /** The value, when the scan read it as a plain literal (the binding then ends after it). */
+    /** The value, when the scan read it (the binding then ends after it). */
     readonly literal?: ScannedBindingValue,
   ) {}
 
+  static scanned(file: string, b: ScannedBinding): BindingSite {
+    const site = new BindingSite(file, undefined, undefined, { value: b.value, bindingEnd: b.end });
+    site.span = { file, start: b.start, end: b.end };
+    return site;
+  }
+
   get at(): Span {
-    return (this.span ??= this.literal ? { file: this.file, start: this.node.startIndex, end: this.literal.bindingEnd } : spanOf(this.file, this.node));
+    return (this.span ??= this.literal ? { file: this.file, start: this.node!.startIndex, end: this.literal.bindingEnd } : spanOf(this.file, this.node!));
   }
 
   /** The attrpath's keys from the `from`-th on, as syntax nodes. */
   attrNodes(from: number): Node[] {
-    const path = this.node.childForFieldName('attrpath');
+    const path = this.node?.childForFieldName('attrpath');
     return path ? namedChildrenNoComments(path).slice(from) : [];
   }
 
   get expression(): Node | null {
-    if (this.value === undefined) this.value = this.node.childForFieldName('expression');
+    if (this.value === undefined) this.value = this.node?.childForFieldName('expression') ?? null;
     return this.value;
   }
 }
@@ -700,7 +746,8 @@ class BindingSite {
 /** Bindings of a nested set not yet placed: the rest of an attrpath, or a nested `{ ... }`. */
 type Pending =
   | { readonly kind: 'path'; readonly keys: readonly PathKey[]; readonly scope: Scope; readonly site: BindingSite; readonly depth: number }
-  | { readonly kind: 'set'; readonly set: Node; readonly scope: Scope; readonly depth: number };
+  | { readonly kind: 'set'; readonly set: Node; readonly scope: Scope; readonly depth: number }
+  | { readonly kind: 'scanned'; readonly set: ScannedSet; readonly scope: Scope; readonly depth: number };
 
 /** Collects bindings of one attribute set level before they become (lazy) values. */
 class AttrsBuilder {
@@ -739,6 +786,7 @@ class AttrsBuilder {
     this.pending = [];
     for (const p of pending) {
       if (p.kind === 'path') ev.addPath(this, p.keys, p.site, p.scope, p.depth);
+      else if (p.kind === 'scanned') ev.addScannedBindings(this, p.set, p.scope, p.depth);
       else ev.addBindings(this, p.set, p.scope, p.scope, p.depth);
     }
     const attrs = new Map<string, Attr>();

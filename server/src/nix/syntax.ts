@@ -1,7 +1,9 @@
 /** Small helpers over tree-sitter-nix syntax nodes shared by the evaluator and the edit builder. */
 import type { Node, Tree } from 'web-tree-sitter';
-import type { ScannedBindingValue } from './literal-scan';
-import { scanLiteralBindingValue } from './literal-scan';
+import type { ScannedBindingValue } from './text-scan';
+import { isBlank, isIdentifierPart, isIdentifierStart, KEYWORDS, scanBindingValue, scanKeys, ScannedKey } from './text-scan';
+
+export { ScannedKey } from './text-scan';
 
 /**
  * The keys of an `attrpath` (`networking.interfaces.ens3` → ['networking','interfaces','ens3']).
@@ -49,22 +51,6 @@ export function isComment(node: Node): boolean {
   return node.type === 'comment';
 }
 
-/** An attrpath key read from the source text: a plain identifier and where it is written. */
-export class ScannedKey {
-  constructor(
-    readonly name: string,
-    readonly start: number,
-    readonly end: number,
-  ) {}
-}
-
-/** Words tree-sitter-nix lexes as keywords, never as identifiers (`or` included, to be safe). */
-const KEYWORDS = new Set(['if', 'then', 'else', 'let', 'inherit', 'in', 'rec', 'with', 'assert', 'or']);
-
-const isIdentifierStart = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f; // a-z A-Z _
-const isIdentifierPart = (c: number) => isIdentifierStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x27 || c === 0x2d; // 0-9 ' -
-const isBlank = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
-
 /**
  * The leading keys of a binding's attrpath, read from the source text: all of them
  * (`complete`, with the value when it is a plain literal), or those up to the first key that
@@ -89,27 +75,12 @@ export function scanBindingKeys(node: Node): ScannedPath | undefined {
   const source = sources.get(node.tree);
   if (!source) return undefined;
   const text = source.text;
-  let i = node.startIndex;
-  if (!isIdentifierStart(text.charCodeAt(i))) return undefined;
+  if (!isIdentifierStart(text.charCodeAt(node.startIndex))) return undefined;
   if (!(source.errorFree ??= !node.tree.rootNode.hasError)) return undefined;
-  const keys: ScannedKey[] = [];
-  for (;;) {
-    const start = i;
-    while (isIdentifierPart(text.charCodeAt(++i)));
-    const name = text.slice(start, i);
-    if (KEYWORDS.has(name)) return keys.length ? { keys, complete: false } : undefined;
-    keys.push(new ScannedKey(name, start, i));
-    while (isBlank(text.charCodeAt(i))) i++;
-    const c = text.charCodeAt(i);
-    if (c === 0x3d /* = */) {
-      const literal = scanLiteralBindingValue(text, i + 1);
-      return literal ? { keys, complete: true, literal } : { keys, complete: true };
-    }
-    if (c !== 0x2e /* . */) return undefined;
-    do i++;
-    while (isBlank(text.charCodeAt(i)));
-    if (!isIdentifierStart(text.charCodeAt(i))) return { keys, complete: false };
-  }
+  const scanned = scanKeys(text, node.startIndex);
+  if (!scanned?.complete) return scanned;
+  const literal = scanBindingValue(text, scanned.valueFrom);
+  return literal ? { keys: scanned.keys, complete: true, literal } : { keys: scanned.keys, complete: true };
 }
 
 /**

@@ -26,6 +26,12 @@ const LITERAL_CASES = [
   '{ a = [ ]; b = [ "x" 1 ./p ]; c = ["a""b"]; d = [ 22]; e = [\n  ../x.nix\n  ./y\n];  f = [ [ 1 ] ]; }',
   '{ a = "x" + "y"; b = 1.5; c = 1e3; d = -1; e = "a${"b"}"; f = "a\\"b"; g = ./a/; h = ~/x; i = <nixpkgs>; j = ./a.nix + "/b"; k = "x".y or 1; }',
   '{ a = "x" /* c */; b = # c\n 1; c = [ 1 # c\n ]; d = ./x.nix /* c */; e = \'\'text\'\'; f = "x" ; g.h.i = [ "deep" ]; }',
+  '{ a = { b = 1; c.d = "x"; }; a.e = 2; f = { }; g = [ { h = true; } { } ]; i = true; j = [ vim git ]; k = { l = { m = null; }; }; }',
+  'let t = false; in { a = t; b = [ t ]; c = { d = t; e = [ { f = t; } ]; }; }',
+  '{ a = { b = 1; }; a = { c = 2; }; d = 1; d.e = { f = 2; }; g.h = { i = 1; }; g = { j = 2; }; }',
+  '{ a = { inherit b; }; c = { "q" = 1; }; d = { e = 1; /* c */ }; f = { g = x: x; }; h = { i = a.b; }; j = { k = rec { }; }; l = { m = [ [ 1 ] ]; }; n = x: x; o = a.b; p = { q = 1; } // { }; }',
+  'rec { a = { b = c; }; c = 1; d = [ c { e = c; } ]; }',
+  `{ deep = ${'{ a = '.repeat(40)}1;${' };'.repeat(39)} }; }`,
 ];
 
 /** Functions whose formals are read from the text, and those read from the tree (all error-free). */
@@ -147,6 +153,13 @@ test('values are read from the text only when a plain literal is the whole expre
   assert.deepEqual(kinds(1), ['list', 'list', 'list', 'list', 'list', '-']);
   assert.deepEqual(kinds(2), ['-', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-']);
   assert.deepEqual(kinds(3), ['-', '-', '-', '-', '-', 'string', 'list']);
+  // Sets and variables (every binding of the tree is listed, nested ones too).
+  assert.deepEqual(kinds(4), ['set', 'int', 'string', 'int', 'set', 'list', 'var', 'var', 'list', 'set', 'set', 'var']);
+  assert.deepEqual(kinds(5), ['var', 'var', 'list', 'set', 'var', 'list', 'var']);
+  assert.deepEqual(kinds(6), ['set', 'int', 'set', 'int', 'int', 'set', 'int', 'set', 'int', 'set', 'int']);
+  // inherit, quoted keys, comments, lambdas, selections, rec, lists of lists, operators: declined.
+  assert.deepEqual(kinds(7), ['-', '-', '-', '-', 'int', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', 'int']);
+  assert.deepEqual(kinds(8), ['set', 'var', 'int', 'list', 'var']);
 });
 
 test('formals are read from the text only for plain `{ a, b, ... }:` functions', () => {

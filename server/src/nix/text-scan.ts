@@ -1,0 +1,207 @@
+/**
+ * Syntax read from the source text instead of through web-tree-sitter nodes, for error-free
+ * trees only (callers check): binding keys, and binding values written as plain literals.
+ * Reading one node costs a round trip into wasm and a `Node` object; configuration is mostly
+ * plain keys and literal values. Every shape accepted here is one tree-sitter-nix parses in
+ * exactly one way, and everything else is declined (undefined) and read from the tree:
+ * - keys: identifiers (the grammar's `[a-zA-Z_][a-zA-Z0-9_'-]*`, longest match, not a
+ *   keyword) separated by dots and blanks;
+ * - values: a `string_expression` without escapes or interpolations, an
+ *   `integer_expression`, a `path_expression` without interpolations, a
+ *   `variable_expression`, a `list_expression` of those and of sets, an
+ *   `attrset_expression` whose bindings are all plain keys and such values. A value is one
+ *   only when what follows it ends it (`;` after a binding's value, blanks or `]` in a
+ *   list): an operator, a call, a selection or a lambda would follow it otherwise.
+ * Comments anywhere in a scanned binding decline it.
+ */
+
+/** A key read from the source text: a plain identifier and where it is written. */
+export class ScannedKey {
+  constructor(
+    readonly name: string,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+}
+
+export type ScannedLiteral =
+  | { readonly kind: 'string' | 'int' | 'path' | 'var'; readonly start: number; readonly end: number }
+  | { readonly kind: 'list'; readonly start: number; readonly end: number; readonly items: readonly ScannedLiteral[] }
+  | ScannedSet;
+
+export interface ScannedSet {
+  readonly kind: 'set';
+  readonly start: number;
+  readonly end: number;
+  readonly bindings: readonly ScannedBinding[];
+}
+
+/** `keys = value;` inside a scanned set: [start, end) is the whole binding, `;` included. */
+export interface ScannedBinding {
+  readonly keys: readonly ScannedKey[];
+  readonly value: ScannedLiteral;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** A binding's scanned value and where the binding ends (after its `;`). */
+export interface ScannedBindingValue {
+  readonly value: ScannedLiteral;
+  readonly bindingEnd: number;
+}
+
+/** The keys of a binding, all of them up to its `=` (`valueFrom` is just after it), or a prefix. */
+export type ScannedKeys =
+  | { readonly keys: readonly ScannedKey[]; readonly complete: true; readonly valueFrom: number }
+  | { readonly keys: readonly ScannedKey[]; readonly complete: false };
+
+/** Words tree-sitter-nix lexes as keywords, never as identifiers (`or` included, to be safe). */
+export const KEYWORDS = new Set(['if', 'then', 'else', 'let', 'inherit', 'in', 'rec', 'with', 'assert', 'or']);
+
+export const isIdentifierStart = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f; // a-z A-Z _
+export const isIdentifierPart = (c: number) => isIdentifierStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x27 || c === 0x2d; // 0-9 ' -
+export const isBlank = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+
+const SEMICOLON = 0x3b;
+const EQUALS = 0x3d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const DOLLAR = 0x24;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const DOT = 0x2e;
+const SLASH = 0x2f;
+
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+/** Characters of a path segment in tree-sitter-nix (`[a-zA-Z0-9._\-+]`). */
+const isPathChar = (c: number) =>
+  (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || isDigit(c) || c === DOT || c === 0x5f || c === 0x2d || c === 0x2b;
+
+/** Nested sets and lists scanned at most this deep (deeper ones are read from the tree). */
+const MAX_NESTING = 32;
+
+export function skipBlanks(text: string, i: number): number {
+  while (isBlank(text.charCodeAt(i))) i++;
+  return i;
+}
+
+/**
+ * The keys of the binding starting at `i`, as far as they are plain identifiers; undefined
+ * when the first is not one, or when the scan cannot tell whether more keys follow (a comment).
+ */
+export function scanKeys(text: string, i: number): ScannedKeys | undefined {
+  if (!isIdentifierStart(text.charCodeAt(i))) return undefined;
+  const keys: ScannedKey[] = [];
+  for (;;) {
+    const start = i;
+    while (isIdentifierPart(text.charCodeAt(++i)));
+    const name = text.slice(start, i);
+    if (KEYWORDS.has(name)) return keys.length ? { keys, complete: false } : undefined;
+    keys.push(new ScannedKey(name, start, i));
+    i = skipBlanks(text, i);
+    const c = text.charCodeAt(i);
+    if (c === EQUALS) return { keys, complete: true, valueFrom: i + 1 };
+    if (c !== DOT) return undefined;
+    i = skipBlanks(text, i + 1);
+    if (!isIdentifierStart(text.charCodeAt(i))) return { keys, complete: false };
+  }
+}
+
+/** The value starting after a binding's `=` at `from`, when it is a scannable one and `;` ends it. */
+export function scanBindingValue(text: string, from: number): ScannedBindingValue | undefined {
+  const value = scanValue(text, skipBlanks(text, from), 0, true);
+  if (!value) return undefined;
+  const semicolon = skipBlanks(text, value.end);
+  return text.charCodeAt(semicolon) === SEMICOLON ? { value, bindingEnd: semicolon + 1 } : undefined;
+}
+
+function scanValue(text: string, i: number, nesting: number, listAllowed: boolean): ScannedLiteral | undefined {
+  const c = text.charCodeAt(i);
+  if (c === QUOTE) return scanString(text, i);
+  if (isDigit(c)) return scanInteger(text, i);
+  if (c === DOT || c === SLASH) return scanPath(text, i);
+  if (isIdentifierStart(c)) return scanVariable(text, i);
+  if (nesting >= MAX_NESTING) return undefined;
+  if (c === OPEN_BRACKET && listAllowed) return scanList(text, i, nesting + 1);
+  if (c === OPEN_BRACE) return scanSet(text, i, nesting + 1);
+  return undefined;
+}
+
+/** `"..."` without `\` escapes and without `${`: its text is its value, character for character. */
+function scanString(text: string, start: number): ScannedLiteral | undefined {
+  for (let i = start + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) return { kind: 'string', start, end: i + 1 };
+    if (c === BACKSLASH || (c === DOLLAR && text.charCodeAt(i + 1) === OPEN_BRACE)) return undefined;
+  }
+  return undefined;
+}
+
+/** A token ends where a blank, `;` or `]` follows; `1.5`, `1e3`, `f:` or `a.b` are declined. */
+function endsToken(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return isBlank(c) || c === SEMICOLON || c === CLOSE_BRACKET;
+}
+
+function scanInteger(text: string, start: number): ScannedLiteral | undefined {
+  let i = start;
+  while (isDigit(text.charCodeAt(i))) i++;
+  return endsToken(text, i) ? { kind: 'int', start, end: i } : undefined;
+}
+
+function scanVariable(text: string, start: number): ScannedLiteral | undefined {
+  let i = start;
+  while (isIdentifierPart(text.charCodeAt(++i)));
+  if (KEYWORDS.has(text.slice(start, i))) return undefined;
+  return endsToken(text, i) ? { kind: 'var', start, end: i } : undefined;
+}
+
+/**
+ * `./a`, `../a/b.nix`, `/etc/x`: an optional `.` or `..`, then one or more `/segment`. A
+ * trailing `/`, `//`, `~/`, `<...>` and interpolations are declined.
+ */
+function scanPath(text: string, start: number): ScannedLiteral | undefined {
+  let i = start;
+  if (text.charCodeAt(i) === DOT) i++;
+  if (text.charCodeAt(i) === DOT) i++;
+  let segments = 0;
+  while (text.charCodeAt(i) === SLASH) {
+    const segmentStart = ++i;
+    while (isPathChar(text.charCodeAt(i))) i++;
+    if (i === segmentStart) return undefined;
+    segments++;
+  }
+  return segments > 0 && endsToken(text, i) ? { kind: 'path', start, end: i } : undefined;
+}
+
+/** `[ value ... ]` with values that are not lists themselves. */
+function scanList(text: string, start: number, nesting: number): ScannedLiteral | undefined {
+  const items: ScannedLiteral[] = [];
+  let i = skipBlanks(text, start + 1);
+  while (text.charCodeAt(i) !== CLOSE_BRACKET) {
+    const item = scanValue(text, i, nesting, false);
+    if (!item) return undefined;
+    items.push(item);
+    i = skipBlanks(text, item.end);
+  }
+  return { kind: 'list', start, end: i + 1, items };
+}
+
+/** `{ keys = value; ... }` with plain keys and scannable values only. */
+function scanSet(text: string, start: number, nesting: number): ScannedSet | undefined {
+  const bindings: ScannedBinding[] = [];
+  let i = skipBlanks(text, start + 1);
+  while (text.charCodeAt(i) !== CLOSE_BRACE) {
+    const keys = scanKeys(text, i);
+    if (!keys?.complete) return undefined;
+    const value = scanValue(text, skipBlanks(text, keys.valueFrom), nesting, true);
+    if (!value) return undefined;
+    const semicolon = skipBlanks(text, value.end);
+    if (text.charCodeAt(semicolon) !== SEMICOLON) return undefined;
+    bindings.push({ keys: keys.keys, value, start: i, end: semicolon + 1 });
+    i = skipBlanks(text, semicolon + 1);
+  }
+  return { kind: 'set', start, end: i + 1, bindings };
+}
