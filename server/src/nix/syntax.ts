@@ -62,20 +62,21 @@ export type ScannedPath =
 
 /**
  * The keys of a binding (`a.b.c = ...;`) read from the source text, as far as they are plain
- * identifiers separated by dots and blanks (nearly every binding, and the start of most
- * others); undefined when the node is not a binding starting with such a key (quoted or
- * interpolated first key, `inherit`, a comment), when the scan cannot tell whether more keys
- * follow (a comment inside the path), and always in a tree with syntax errors.
- * In an error-free tree a named child of a binding set that starts with a non-keyword
- * identifier is a binding, its attrpath starts where it does, and tree-sitter's identifier
- * token is the longest match of the grammar's identifier pattern: the keys found here are
- * exactly the first nodes of the attrpath.
+ * identifiers or quoted names without escapes and interpolations, separated by dots and
+ * blanks (nearly every binding, and the start of most others); undefined when the node is not
+ * a binding starting with such a key (interpolated first key, `inherit`, a comment), when the
+ * scan cannot tell whether more keys follow (a comment inside the path), and always in a tree
+ * with syntax errors. In an error-free tree a named child of a binding set that starts with a
+ * non-keyword identifier or a quote is a binding, its attrpath starts where it does, and
+ * tree-sitter's identifier token is the longest match of the grammar's identifier pattern:
+ * the keys found here are exactly the first nodes of the attrpath.
  */
 export function scanBindingKeys(node: Node): ScannedPath | undefined {
   const source = sources.get(node.tree);
   if (!source) return undefined;
   const text = source.text;
-  if (!isIdentifierStart(text.charCodeAt(node.startIndex))) return undefined;
+  const first = text.charCodeAt(node.startIndex);
+  if (!isIdentifierStart(first) && first !== 0x22 /* " */) return undefined;
   if (!(source.errorFree ??= !node.tree.rootNode.hasError)) return undefined;
   const scanned = scanKeys(text, node.startIndex);
   if (!scanned?.complete) return scanned;

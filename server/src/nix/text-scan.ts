@@ -5,7 +5,7 @@
  * plain keys and literal values. Every shape accepted here is one tree-sitter-nix parses in
  * exactly one way, and everything else is declined (undefined) and read from the tree:
  * - keys: identifiers (the grammar's `[a-zA-Z_][a-zA-Z0-9_'-]*`, longest match, not a
- *   keyword) separated by dots and blanks;
+ *   keyword) and quoted names without escapes or interpolations, separated by dots and blanks;
  * - values: a `string_expression` without escapes or interpolations, an
  *   `integer_expression`, a `path_expression` without interpolations, a
  *   `variable_expression`, a `list_expression` of those and of sets, an
@@ -92,21 +92,34 @@ export function skipBlanks(text: string, i: number): number {
  * when the first is not one, or when the scan cannot tell whether more keys follow (a comment).
  */
 export function scanKeys(text: string, i: number): ScannedKeys | undefined {
-  if (!isIdentifierStart(text.charCodeAt(i))) return undefined;
   const keys: ScannedKey[] = [];
   for (;;) {
-    const start = i;
-    while (isIdentifierPart(text.charCodeAt(++i)));
-    const name = text.slice(start, i);
-    if (KEYWORDS.has(name)) return keys.length ? { keys, complete: false } : undefined;
-    keys.push(new ScannedKey(name, start, i));
-    i = skipBlanks(text, i);
+    const key = scanKey(text, i);
+    if (!key) return keys.length ? { keys, complete: false } : undefined;
+    keys.push(key);
+    i = skipBlanks(text, key.end);
     const c = text.charCodeAt(i);
     if (c === EQUALS) return { keys, complete: true, valueFrom: i + 1 };
     if (c !== DOT) return undefined;
     i = skipBlanks(text, i + 1);
-    if (!isIdentifierStart(text.charCodeAt(i))) return { keys, complete: false };
   }
+}
+
+/**
+ * One key: an identifier that is not a keyword, or a quoted name without escapes or
+ * interpolations (`"net.ipv6.conf.all.forwarding"`; the node's span includes the quotes).
+ */
+function scanKey(text: string, start: number): ScannedKey | undefined {
+  const c = text.charCodeAt(start);
+  if (c === QUOTE) {
+    const s = scanString(text, start);
+    return s && new ScannedKey(text.slice(start + 1, s.end - 1), start, s.end);
+  }
+  if (!isIdentifierStart(c)) return undefined;
+  let i = start;
+  while (isIdentifierPart(text.charCodeAt(++i)));
+  const name = text.slice(start, i);
+  return KEYWORDS.has(name) ? undefined : new ScannedKey(name, start, i);
 }
 
 /** The value starting after a binding's `=` at `from`, when it is a scannable one and `;` ends it. */

@@ -31,6 +31,7 @@ const LITERAL_CASES = [
   '{ a = { b = 1; }; a = { c = 2; }; d = 1; d.e = { f = 2; }; g.h = { i = 1; }; g = { j = 2; }; }',
   '{ a = { inherit b; }; c = { "q" = 1; }; d = { e = 1; /* c */ }; f = { g = x: x; }; h = { i = a.b; }; j = { k = rec { }; }; l = { m = [ [ 1 ] ]; }; n = x: x; o = a.b; p = { q = 1; } // { }; }',
   'rec { a = { b = c; }; c = 1; d = [ c { e = c; } ]; }',
+  '{ boot.kernel.sysctl = { "net.ipv6.conf.all.accept_ra" = 0; "a b" = "x"; }; "q".r = 1; x."".y = 2; "é" = 3; }',
   `{ deep = ${'{ a = '.repeat(40)}1;${' };'.repeat(39)} }; }`,
 ];
 
@@ -111,7 +112,7 @@ test('evaluating with scanned keys gives the sets, spans and values of evaluatin
 });
 
 test('the scan reads plain identifier paths whole, stops before other keys, and declines the rest', () => {
-  const text = '{ a.b-c\'.d = 1; x.y."z".w = 2; "q".r = 3; inherit a; # note\n m /* c */ .n = 4; }';
+  const text = '{ a.b-c\'.d = 1; x.y."z${"1"}".w = 2; "q.1".r = 3; "a\\"b" = 4; inherit a; # note\n m /* c */ .n = 4; }';
   const { tree } = parseNixSync({ path: '/t/scan-direct.nix', kind: 'nix', text });
   const set = tree.rootNode.namedChildren[0]!.namedChildren[0]!;
   const results = set.namedChildren.map((b) => {
@@ -120,15 +121,16 @@ test('the scan reads plain identifier paths whole, stops before other keys, and 
   });
   assert.deepEqual(results, [
     { keys: [['a', 'a'], ["b-c'", "b-c'"], ['d', 'd']], complete: true },
-    { keys: [['x', 'x'], ['y', 'y']], complete: false },
-    undefined, // quoted first key
+    { keys: [['x', 'x'], ['y', 'y']], complete: false }, // an interpolated key
+    { keys: [['q.1', '"q.1"'], ['r', 'r']], complete: true }, // a plain quoted key
+    undefined, // a quoted key with an escape
     undefined, // inherit
     undefined, // comment
     undefined, // a comment inside the path: the scan cannot tell what follows
   ]);
   // Where the scan stops, the nodes hold the rest of the path.
   const second = set.namedChildren[1]!.childForFieldName('attrpath')!;
-  assert.deepEqual(attrPathKeys(second), ['x', 'y', 'z', 'w']);
+  assert.deepEqual(attrPathKeys(second), ['x', 'y', null, 'w']);
 });
 
 test('a tree with syntax errors is never scanned', () => {
@@ -157,8 +159,8 @@ test('values are read from the text only when a plain literal is the whole expre
   assert.deepEqual(kinds(4), ['set', 'int', 'string', 'int', 'set', 'list', 'var', 'var', 'list', 'set', 'set', 'var']);
   assert.deepEqual(kinds(5), ['var', 'var', 'list', 'set', 'var', 'list', 'var']);
   assert.deepEqual(kinds(6), ['set', 'int', 'set', 'int', 'int', 'set', 'int', 'set', 'int', 'set', 'int']);
-  // inherit, quoted keys, comments, lambdas, selections, rec, lists of lists, operators: declined.
-  assert.deepEqual(kinds(7), ['-', '-', '-', '-', 'int', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', 'int']);
+  // inherit, comments, lambdas, selections, rec, lists of lists, operators: declined.
+  assert.deepEqual(kinds(7), ['-', 'set', 'int', '-', 'int', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', 'int']);
   assert.deepEqual(kinds(8), ['set', 'var', 'int', 'list', 'var']);
 });
 
