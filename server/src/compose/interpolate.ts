@@ -38,6 +38,7 @@ const HOLE_RE = /\u0000(\d+)\u0000/g;
 
 /** Puts the written references back in place of holes, for display. */
 export function fillHoles(template: string, holes: readonly string[]): string {
+  if (!hasHole(template)) return template; // the common case: the regex would find nothing
   return template.replace(HOLE_RE, (_, i: string) => holes[Number(i)] ?? '');
 }
 
@@ -65,6 +66,8 @@ function closingBrace(text: string, from: number): number {
 }
 
 export function interpolate(text: string, env: Env): Interpolated {
+  // Most values use no `$` at all: they are their own result.
+  if (!text.includes('$')) return { value: text, interpolated: false, used: [], template: text, holes: [] };
   const used: EnvValue[] = [];
   const holes: string[] = [];
   const reasons: string[] = [];
@@ -86,10 +89,12 @@ export function interpolate(text: string, env: Env): Interpolated {
 
   let i = 0;
   while (i < text.length) {
-    const c = text[i];
-    if (c !== '$') {
-      out += c;
-      i++;
+    if (text[i] !== '$') {
+      // The text up to the next `$` is copied as one piece, not character by character.
+      const dollar = text.indexOf('$', i);
+      const end = dollar < 0 ? text.length : dollar;
+      out += text.slice(i, end);
+      i = end;
       continue;
     }
     const next = text[i + 1];
