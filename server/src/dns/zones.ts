@@ -189,8 +189,9 @@ function realOrResolved(p: string): string {
  * repository could pull /etc/passwd or a CI secret into diagnostics and SARIF uploads.
  */
 function includeReaderFor(topFile: string): (path: string, fromFile: string) => { file: string; text: string } | { error: string } {
-  const base = realOrResolved(dirname(topFile));
+  let base: string | undefined; // resolved on the first $INCLUDE: most zone files have none
   return (path, fromFile) => {
+    base ??= realOrResolved(dirname(topFile));
     const file = toSlash(isAbsolute(path) ? path : resolve(dirname(fromFile), path));
     try {
       const real = toSlash(realpathSync(file));
