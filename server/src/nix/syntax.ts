@@ -1,6 +1,6 @@
 /** Small helpers over tree-sitter-nix syntax nodes shared by the evaluator and the edit builder. */
 import type { Node, Tree } from 'web-tree-sitter';
-import type { ScannedBindingValue } from './text-scan';
+import type { ScannedBindingValue, ScannedKeys } from './text-scan';
 import { isBlank, isIdentifierPart, isIdentifierStart, KEYWORDS, scanBindingValue, scanKeys, ScannedKey } from './text-scan';
 
 export { ScannedKey } from './text-scan';
@@ -72,16 +72,32 @@ export type ScannedPath =
  * the keys found here are exactly the first nodes of the attrpath.
  */
 export function scanBindingKeys(node: Node): ScannedPath | undefined {
+  const scanned = scanKeysOf(node);
+  if (!scanned?.complete) return scanned;
+  const literal = scanBindingValue(sources.get(node.tree)!.text, scanned.valueFrom);
+  return literal ? { keys: scanned.keys, complete: true, literal } : { keys: scanned.keys, complete: true };
+}
+
+function scanKeysOf(node: Node): ScannedKeys | undefined {
   const source = sources.get(node.tree);
   if (!source) return undefined;
-  const text = source.text;
-  const first = text.charCodeAt(node.startIndex);
+  const first = source.text.charCodeAt(node.startIndex);
   if (!isIdentifierStart(first) && first !== 0x22 /* " */) return undefined;
   if (!(source.errorFree ??= !node.tree.rootNode.hasError)) return undefined;
-  const scanned = scanKeys(text, node.startIndex);
-  if (!scanned?.complete) return scanned;
-  const literal = scanBindingValue(text, scanned.valueFrom);
-  return literal ? { keys: scanned.keys, complete: true, literal } : { keys: scanned.keys, complete: true };
+  return scanKeys(source.text, node.startIndex);
+}
+
+/**
+ * The keys of a `binding` node (null for a key that is not a plain name), from the text when
+ * they are all plain; undefined for an incomplete binding (no attrpath or no value).
+ */
+export function bindingPathKeys(binding: Node): (string | null)[] | undefined {
+  const scanned = scanKeysOf(binding);
+  // In an error-free tree (the only ones scanned) every binding has its value.
+  if (scanned?.complete) return scanned.keys.map((k) => k.name);
+  const attrpath = binding.childForFieldName('attrpath');
+  if (!attrpath || !binding.childForFieldName('expression')) return undefined;
+  return attrPathKeys(attrpath);
 }
 
 /**

@@ -9,7 +9,7 @@ import type { Node, Parser } from 'web-tree-sitter';
 import { Evaluator } from '../../../server/src/nix/evaluate';
 import { createNixParser } from '../../../server/src/nix/grammar';
 import { initNixParser, parseNixSync } from '../../../server/src/nix/parse';
-import { attrPathKeys, scanBindingKeys, scanFormals } from '../../../server/src/nix/syntax';
+import { attrPathKeys, bindingPathKeys, scanBindingKeys, scanFormals } from '../../../server/src/nix/syntax';
 import type { NixValue } from '../../../server/src/nix/values';
 import { Lazy } from '../../../server/src/nix/values';
 
@@ -182,4 +182,18 @@ test('formals are read from the text only for plain `{ a, b, ... }:` functions',
     undefined, // a comment
     undefined, // not a formals set
   ]);
+});
+
+test('binding keys for the edit builder are the same read from the text or from the nodes', () => {
+  for (const [i, text] of CASES.entries()) {
+    const { tree } = parseNixSync({ path: `/t/path-keys-${i}.nix`, kind: 'nix', text });
+    const plain = nodesOnly.parse(text)!;
+    try {
+      const scanned = tree.rootNode.descendantsOfType('binding').map((b) => bindingPathKeys(b!));
+      const fromNodes = plain.rootNode.descendantsOfType('binding').map((b) => bindingPathKeys(b!));
+      assert.deepEqual(scanned, fromNodes, text);
+    } finally {
+      plain.delete();
+    }
+  }
 });

@@ -11,7 +11,7 @@
  * nowhere when a non-literal value (a variable, an import, `inherit`) covers a prefix.
  */
 import type { Node } from 'web-tree-sitter';
-import { attrPathKeys } from '../../nix/syntax';
+import { bindingPathKeys } from '../../nix/syntax';
 import { literalAttrsetsOf } from './expression-shapes';
 import { bindingsOf, inheritedNames, moduleBodyOf } from './module-body';
 
@@ -63,10 +63,8 @@ export function locateInAttrset(attrset: Node, path: readonly string[], depth = 
       if (inheritedNames(binding).includes(path[0])) return blocked(`'${path[0]}' is inherited, not a literal set`);
       continue;
     }
-    const attrpath = binding.childForFieldName('attrpath');
-    const value = binding.childForFieldName('expression');
-    if (!attrpath || !value) continue;
-    const keys = attrPathKeys(attrpath);
+    const keys = bindingPathKeys(binding);
+    if (!keys) continue;
     const shared = commonPrefix(keys, path);
     if (shared < keys.length && keys[shared] === null) dynamicAt.push(shared);
     sharedStatically = Math.max(sharedStatically, shared);
@@ -84,7 +82,7 @@ export function locateInAttrset(attrset: Node, path: readonly string[], depth = 
     }
     if (shared === keys.length) {
       if (shared === path.length) return { kind: 'exact', binding };
-      const inner = literalAttrsetsOf(value);
+      const inner = literalAttrsetsOf(binding.childForFieldName('expression')!);
       if (inner.length === 0) return blocked(`'${keys.join('.')}' is not an attribute set literal`);
       for (const set of inner) covered = better(covered, locateInAttrset(set, path.slice(shared), depth + shared));
       continue;
@@ -129,12 +127,10 @@ export function* definedPaths(root: Node): Generator<{ readonly path: readonly s
       if (binding.type !== 'binding') {
         for (const name of inheritedNames(binding)) defined.push({ path: [...above, name], value: null });
       } else {
-        const attrpath = binding.childForFieldName('attrpath');
-        const value = binding.childForFieldName('expression');
-        if (!attrpath || !value) continue;
-        const keys = attrPathKeys(attrpath);
+        const keys = bindingPathKeys(binding);
+        if (!keys) continue;
         const stop = keys.indexOf(null);
-        defined.push({ path: [...above, ...((stop < 0 ? keys : keys.slice(0, stop)) as string[])], value: stop < 0 ? value : null });
+        defined.push({ path: [...above, ...((stop < 0 ? keys : keys.slice(0, stop)) as string[])], value: stop < 0 ? binding.childForFieldName('expression') : null });
       }
       for (const { path, value } of defined) {
         if (prefix.every((k, i) => path[i] === k)) yield { path: path.slice(prefix.length), node: binding };

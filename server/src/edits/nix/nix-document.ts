@@ -4,6 +4,7 @@ import type { FileEdit } from '../../core/finding';
 import { lineIndexOf, type SourceFile } from '../../core/source';
 import { detectLayout, type Layout } from './indentation';
 import { mentionedPaths, mentionsPath } from './locate-binding';
+import { rememberSource } from '../../nix/syntax';
 
 export interface NixDoc {
   readonly file: SourceFile;
@@ -62,6 +63,8 @@ export function withNixDoc<T>(parser: Parser, file: SourceFile, work: (doc: NixD
   if (kept && kept.file === file && kept.parser === parser) return withTree(parser, file, kept.tree, work);
   const tree = parser.parse(file.text);
   if (!tree) throw new Error(`tree-sitter could not parse ${file.path}`);
+  // Registered with its text: binding keys are then read from it, not through nodes.
+  rememberSource(tree, file.text);
   if (inUse > 0) {
     // Nested in another file's work: that file's kept tree is still in use.
     try {
