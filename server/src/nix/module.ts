@@ -5,6 +5,7 @@
  * the hooks), everything else is unknown.
  */
 import type { Node } from 'web-tree-sitter';
+import { isComment, scanFormals } from './syntax';
 import type { EvalHooks } from './evaluate';
 import { Evaluator } from './evaluate';
 import { libValue } from './lib';
@@ -63,19 +64,23 @@ export function readsConfig(parsed: ParsedNix): boolean {
 }
 
 function namesConfigInBody(parsed: ParsedNix): boolean {
-  const root = parsed.tree.rootNode.namedChildren.find((c) => c && c.type !== 'comment');
-  if (!root || root.type !== 'function_expression') return false;
   const word = /\bconfig\b/g;
   if (!word.test(parsed.file.text)) return false;
+  const root = rootExpression(parsed);
+  if (!root || root.type !== 'function_expression') return false;
   // `{ config, lib, ... }:` only declares it: a module whose body never names `config` reads
   // nothing of the host and is evaluated once for all hosts (most shared modules).
-  let declared = 0;
-  const formals = root.childForFieldName('formals');
-  if (formals) for (const f of formals.namedChildren) if (f?.type === 'formal' && f.childForFieldName('name')?.text === 'config') declared++;
+  const formals = scanFormals(root)?.map((k) => k.name) ?? formalNames(root);
+  const declared = formals.filter((name) => name === 'config').length;
   // One use more than the declarations is enough: the scan stops there, not at the file's end.
   let uses = 1;
   while (uses <= declared && word.test(parsed.file.text)) uses++;
   return uses > declared;
+}
+
+function formalNames(fn: Node): string[] {
+  const formals = fn.childForFieldName('formals');
+  return formals ? formals.namedChildren.flatMap((f) => (f?.type === 'formal' ? [f.childForFieldName('name')?.text ?? ''] : [])) : [];
 }
 
 export function evaluateModuleWith(parsed: ParsedNix, hooks: EvalHooks): ModuleEval {
@@ -165,5 +170,5 @@ export function moduleArgs(formals: readonly string[] | undefined, at: Span): Ni
 
 /** The first expression of a file (the module or the flake), skipping comments. */
 export function rootExpression(parsed: ParsedNix): Node | undefined {
-  return parsed.tree.rootNode.namedChildren.find((c): c is Node => !!c && c.type !== 'comment');
+  return parsed.tree.rootNode.namedChildren.find((c): c is Node => !!c && !isComment(c));
 }
