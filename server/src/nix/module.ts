@@ -139,17 +139,25 @@ function listImports(top: NixValue, parsed: ParsedNix): ImportRef[] {
 /** The elements of an `imports` (or flake `modules`) list. */
 export function importsOf(v: NixValue, at: Span, text: string): ImportRef[] {
   if (v.k === 'merge') return v.parts.flatMap((p) => importsOf(p.force(), at, text));
-  if (v.k !== 'list') return [{ value: v, at: v.at.file ? v.at : at, text: sliceText(text, v.at.file ? v.at : at) }];
+  if (v.k !== 'list') return [new ListedImport(v, v.at.file ? v.at : at, text)];
   return v.items.map((item) => {
     const value = item.force();
-    const span = item.at ?? value.at;
-    return { value, at: span, text: sliceText(text, span) };
+    return new ListedImport(value, item.at ?? value.at, text);
   });
 }
 
-function sliceText(text: string, at: Span): string {
-  const t = text.slice(at.start, at.end).replace(/\s+/g, ' ');
-  return t.length > 80 ? t.slice(0, 80) + '…' : t;
+/** An import as listed; its text is cut from the file only when asked (for a missing import's message). */
+class ListedImport implements ImportRef {
+  constructor(
+    readonly value: NixValue,
+    readonly at: Span,
+    private readonly source: string,
+  ) {}
+
+  get text(): string {
+    const t = this.source.slice(this.at.start, this.at.end).replace(/\s+/g, ' ');
+    return t.length > 80 ? t.slice(0, 80) + '…' : t;
+  }
 }
 
 /** The arguments NixOS passes a module (config resolves through the evaluator's hooks). */
