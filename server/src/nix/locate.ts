@@ -82,8 +82,28 @@ export function boolOf(v: NixValue | undefined): boolean | undefined {
   return undefined;
 }
 
-/** Canonical text of an IP address (RFC 5952 for IPv6), with its family; undefined if not one. */
-export function canonicalIp(text: string): { address: string; family: Family } | undefined {
+export interface CanonicalIp {
+  readonly address: string;
+  readonly family: Family;
+}
+
+/**
+ * Canonical text of an IP address (RFC 5952 for IPv6), with its family; undefined if not one.
+ * Kept per text: a fleet names the same gateways and resolvers on every host of a site.
+ */
+export function canonicalIp(text: string): CanonicalIp | undefined {
+  let ip = canonical.get(text);
+  if (ip === undefined && !canonical.has(text)) {
+    if (canonical.size >= CANONICAL_LIMIT) canonical.clear();
+    canonical.set(text, (ip = parseIp(text)));
+  }
+  return ip;
+}
+
+const canonical = new Map<string, CanonicalIp | undefined>();
+const CANONICAL_LIMIT = 50_000;
+
+function parseIp(text: string): CanonicalIp | undefined {
   const t = text.trim();
   if (isIPv4(t)) return { address: t, family: 4 };
   const bare = t.replace(/%.*$/, '');
