@@ -67,22 +67,23 @@ export class Workspace {
     const seenFiles = new Set<string>();
     const modules: ModuleRef[] = [];
     const missing: ImportGraph['missing'] = [];
-    const stack = [...entries].reverse();
+    const stack: ModuleRef[] = [];
+    pushReversed(stack, entries);
     while (stack.length) {
       const m = stack.pop()!;
       if (m.inline) {
         modules.push(m);
         const sub = this.resolveRefs(inlineImports(m.inline, m.file), m.file);
         missing.push(...sub.missing);
-        stack.push(...[...sub.modules].reverse());
+        pushReversed(stack, sub.modules);
         continue;
       }
       if (seenFiles.has(m.file)) continue;
       seenFiles.add(m.file);
       modules.push(m);
       const g = this.directImports(m.file);
-      missing.push(...g.missing);
-      stack.push(...[...g.modules].reverse());
+      for (const x of g.missing) missing.push(x);
+      pushReversed(stack, g.modules);
     }
     return { modules, missing };
   }
@@ -104,6 +105,11 @@ export class Workspace {
     cfg.setModules(evals);
     return cfg;
   }
+}
+
+/** Onto a depth-first stack, so that the first module is taken first. */
+function pushReversed(stack: ModuleRef[], modules: readonly ModuleRef[]): void {
+  for (let i = modules.length - 1; i >= 0; i--) stack.push(modules[i]);
 }
 
 function inlineImports(v: NixValue, file: string): ImportRef[] {
