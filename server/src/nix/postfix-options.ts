@@ -39,6 +39,8 @@ export interface NixPostfix {
 }
 
 export function extractPostfix(cfg: HostConfig, loc: Locations): NixPostfix {
+  // Nothing under services.postfix means nothing under any of its options (most hosts).
+  if (!cfg.defs(P).length) return { main: [], master: [], masterProblems: [], templated: false, options: [] };
   const byName = new Map<string, PostfixParam>();
   const add = (p: PostfixParam) => {
     byName.delete(p.name);
