@@ -133,9 +133,11 @@ export class HostConfig {
 
 /** Lowest priority number wins; unknown and computed-key definitions are kept beside them. */
 export function winning(defs: readonly Def[]): Def[] {
-  const knownDefs = defs.filter((d) => d.value.k !== 'unknown' && !d.dynamicKey);
-  if (!knownDefs.length) return [...defs];
-  const best = Math.min(...knownDefs.map((d) => d.priority));
+  // Asked for nearly every option a host is read through, mostly of none or one definition:
+  // no intermediate lists.
+  let best: number | undefined;
+  for (const d of defs) if (d.value.k !== 'unknown' && !d.dynamicKey) best = best === undefined ? d.priority : Math.min(best, d.priority);
+  if (best === undefined) return [...defs];
   return defs.filter((d) => d.value.k === 'unknown' || d.dynamicKey || d.priority === best);
 }
 
