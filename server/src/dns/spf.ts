@@ -4,6 +4,7 @@
  * expands to "unknown" (RFC 7208 §7.3 discourages it and it would cost lookups).
  * A DNS answer the view cannot give (offline, outside every zone) is a temperror, never a guess.
  */
+import { ipv6Nibbles } from '../core/ip-literal';
 import type { DnsAnswer, DnsRecord, QueryOptions, RRType, SpfResult, SpfVerdict } from './types';
 import type { ParsedIp } from './names';
 import { ipInNetwork, isAtOrBelow, isValidDomain, normalizeName, parseIp, reverseName } from './names';
@@ -151,7 +152,7 @@ export function expandMacros(spec: string, ctx: { ip: ParsedIp; sender: string }
       case 'd': value = domain; break;
       case 'h': value = ctx.sender.slice(at + 1); break;
       case 'i':
-        value = ctx.ip.family === 4 ? ctx.ip.text : ctx.ip.v6!.canonicalForm().replace(/:/g, '').split('').join('.');
+        value = ctx.ip.family === 4 ? ctx.ip.text : [...ipv6Nibbles(ctx.ip)].join('.');
         break;
       case 'v': value = ctx.ip.family === 4 ? 'in-addr' : 'ip6'; break;
       case 'p': value = 'unknown'; break;

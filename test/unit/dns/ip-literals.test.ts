@@ -1,55 +1,38 @@
-// parseIp (DNS view) and parseAddress (rules) check the syntax before calling ip-address, and
-// the rules format IPv6 without it. These tests pin that neither changes a result: the
-// reference implementations below are the previous code, which asked the library.
+// core/ip-literal parses addresses for the DNS view (parseIp) and the rules (parseAddress)
+// without ip-address for the common forms, and computes reverse names, network membership and
+// SPF's %{i} from bits. These tests pin that none of it changes a result: the reference
+// below is the earlier code, which asked the library.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Address4, Address6 } from 'ip-address';
-import { parseIp, type ParsedIp } from '../../../server/src/dns/names';
+import { canonicalIpv6, ipText, networkBits, parseIpLiteral, type IpLiteral } from '../../../server/src/core/ip-literal';
+import { ipInNetwork, normalizeName, parseIp, reverseName } from '../../../server/src/dns/names';
+import { expandMacros } from '../../../server/src/dns/spf';
 import { networkText, offsetAddress, parseAddress, type Ip } from '../../../server/src/rules/support/ip';
 import { seededInts } from '../../support/seeded';
 
-function referenceParseIp(text: string): ParsedIp | undefined {
-  let t = text.trim();
-  if (t.startsWith('[') && t.endsWith(']')) t = t.slice(1, -1);
-  if (t.includes('/')) return undefined;
-  if (Address4.isValid(t) && /^\d+\.\d+\.\d+\.\d+$/.test(t)) {
-    const v4 = new Address4(t);
-    return { family: 4, text: v4.correctForm(), v4 };
-  }
-  if (!Address6.isValid(t) || t.includes('%')) return undefined;
-  const v6 = new Address6(t);
-  const embedded = v6.isMapped4() ? v6.embeddedIPv4() : null;
-  if (embedded) return { family: 4, text: embedded.correctForm(), v4: embedded };
-  return { family: 6, text: v6.correctForm(), v6 };
+interface Reference {
+  readonly ip: IpLiteral;
+  readonly lib: Address4 | Address6;
 }
 
-function referenceParseAddress(raw: string): Ip | undefined {
+function reference(raw: string): Reference | undefined {
   let t = raw.trim();
   if (t.startsWith('[') && t.endsWith(']')) t = t.slice(1, -1);
   if (!t || t.includes('/') || t.includes('%')) return undefined;
   if (/^\d+\.\d+\.\d+\.\d+$/.test(t)) {
     if (!Address4.isValid(t)) return undefined;
-    const a = new Address4(t);
-    return { family: 4, text: a.correctForm(), bits: a.bigInt() };
+    return v4Reference(new Address4(t));
   }
   if (!t.includes(':') || !Address6.isValid(t)) return undefined;
   const a = new Address6(t);
-  if (a.isMapped4()) {
-    const v4 = a.embeddedIPv4();
-    if (v4) return { family: 4, text: v4.correctForm(), bits: v4.bigInt() };
-  }
-  return { family: 6, text: a.correctForm(), bits: a.bigInt() };
+  const embedded = a.isMapped4() ? a.embeddedIPv4() : null;
+  if (embedded) return v4Reference(embedded);
+  return { ip: { family: 6, text: a.correctForm(), bits: a.bigInt() }, lib: a };
 }
 
-/** What callers read of a ParsedIp (the library objects compared by their forms). */
-function view(ip: ParsedIp | undefined): unknown {
-  if (!ip) return undefined;
-  return {
-    family: ip.family,
-    text: ip.text,
-    v4: ip.v4 && [ip.v4.correctForm(), ip.v4.subnetMask, ip.v4.bigInt()],
-    v6: ip.v6 && [ip.v6.correctForm(), ip.v6.canonicalForm(), ip.v6.subnetMask, ip.v6.zone, ip.v6.reverseForm()],
-  };
+function v4Reference(a: Address4): Reference {
+  return { ip: { family: 4, text: a.correctForm(), bits: a.bigInt() }, lib: a };
 }
 
 const HAND = [
@@ -105,25 +88,70 @@ function generated(count: number): string[] {
 }
 
 const CASES = [...new Set([...HAND, ...generated(30000)])];
+const VALID = CASES.map((s) => [s, reference(s)] as const).filter((c): c is readonly [string, Reference] => c[1] !== undefined);
 
-test('parseIp gives what asking ip-address about every string gave', () => {
-  let valid = 0;
+test('parseIp and parseAddress give what asking ip-address about every string gave', () => {
+  assert.ok(VALID.length > 500, `only ${VALID.length} valid addresses among the cases`);
   for (const s of CASES) {
-    const expected = referenceParseIp(s);
-    if (expected) valid++;
-    assert.deepEqual(view(parseIp(s)), view(expected), JSON.stringify(s));
+    const expected = reference(s)?.ip;
+    assert.deepEqual(parseIpLiteral(s), expected, JSON.stringify(s));
+    assert.equal(parseIp(s), parseIpLiteral(s));
+    assert.equal(parseAddress(s), parseIpLiteral(s));
   }
-  assert.ok(valid > 500, `only ${valid} valid addresses among the cases`);
 });
 
-test('parseAddress gives what asking ip-address about every string gave', () => {
-  let valid = 0;
+test('reverseName gives the reverse form ip-address gives', () => {
   for (const s of CASES) {
-    const expected = referenceParseAddress(s);
-    if (expected) valid++;
-    assert.deepEqual(parseAddress(s), expected, JSON.stringify(s));
+    const r = reference(s);
+    assert.equal(reverseName(s), r && normalizeName(r.lib.reverseForm()), JSON.stringify(s));
   }
-  assert.ok(valid > 500, `only ${valid} valid addresses among the cases`);
+});
+
+test("SPF's %{i} and the hover's /64 of an IPv6 address read its nibbles and groups as ip-address does", () => {
+  for (const [s, r] of VALID) {
+    if (!(r.lib instanceof Address6)) continue;
+    const ip = parseIpLiteral(s)!;
+    assert.equal(expandMacros('%{i}', { ip, sender: 'postmaster@example.org' }, 'example.org'), r.lib.canonicalForm().replace(/:/g, '').split('').join('.'));
+    const net64 = r.lib.mask(64).padEnd(128, '0').match(/.{16}/g)!.map((b) => parseInt(b, 2).toString(16)).join(':');
+    assert.equal(ipText(6, networkBits(ip, 64)), new Address6(net64).correctForm(), s);
+  }
+});
+
+test('ipInNetwork answers as ip-address isInSubnet does', () => {
+  const next = seededInts(7208);
+  let inside = 0;
+  for (const [s, r] of VALID) {
+    const ip = r.ip;
+    const width = ip.family === 4 ? 32 : 128;
+    // Networks that share a random number of leading bits with the address, and prefixes around that.
+    const shared = next(width + 1);
+    const flipped = shared === width ? ip.bits : ip.bits ^ (1n << BigInt(width - 1 - shared));
+    const networks = [ipText(ip.family, flipped), VALID[next(VALID.length)][1].ip.text];
+    for (const network of networks) {
+      for (const prefix of [0, shared - 1, shared, shared + 1, next(width + 1), width].filter((p) => p >= 0 && p <= width)) {
+        const net = reference(network)!;
+        const expected = net.ip.family === ip.family && r.lib.isInSubnet(new (ip.family === 4 ? Address4 : Address6)(`${net.ip.text}/${prefix}`));
+        if (expected) inside++;
+        assert.equal(ipInNetwork(parseIpLiteral(s)!, network, prefix), expected, `${s} in ${network}/${prefix}`);
+      }
+    }
+  }
+  assert.ok(inside > 1000, `only ${inside} addresses inside their networks`);
+  // An IPv4-mapped network with a prefix only IPv6 allows (an SPF ip6: term) is refused as before.
+  assert.throws(() => ipInNetwork(parseIpLiteral('192.0.2.1')!, '::ffff:192.0.2.0', 120));
+});
+
+test('canonicalIpv6 gives the correct form ip-address gives', () => {
+  for (const s of CASES) {
+    if (s.includes('/') || s.includes('%')) continue;
+    let expected: string | undefined;
+    try {
+      expected = new Address6(s).correctForm();
+    } catch {
+      expected = undefined;
+    }
+    assert.equal(canonicalIpv6(s), expected, JSON.stringify(s));
+  }
 });
 
 test('offsetAddress and networkText write IPv6 as ip-address does', () => {

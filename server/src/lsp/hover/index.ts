@@ -5,6 +5,7 @@
  */
 import { relative } from 'node:path';
 import type { Hover } from 'vscode-languageserver/node';
+import { ipText, networkBits } from '../../core/ip-literal';
 import type { SourceFile } from '../../core/source';
 import { lineIndexOf } from '../../core/source';
 import { comparePositions, type Location, type Position, type Range } from '../../core/text';
@@ -94,10 +95,7 @@ async function addressSection(address: string, family: 4 | 6, ctx: HoverContext)
   if (pointing.length) about.push(`names of this repository that point to it: ${pointing.join(', ')}`);
   if (family === 6) {
     const ip = parseIp(address);
-    if (ip?.v6) {
-      const net = parseIp(ip.v6.mask(64).padEnd(128, '0').match(/.{16}/g)!.map((b) => parseInt(b, 2).toString(16)).join(':'));
-      if (net) about.push(`its /64: ${net.text}/64`);
-    }
+    if (ip?.family === 6) about.push(`its /64: ${ipText(6, networkBits(ip, 64))}/64`);
   }
   return [heading(`${address} (IPv${family})`), codeBlock([...lines, ...about.map((l) => `; ${l}`)].join('\n'), 'dns-zone')];
 }

@@ -7,10 +7,9 @@
  * Pure text over model values: no syntax, no DNS. Template placeholders and `$name`
  * references are "unknown" and yield nothing.
  */
-import { Address4 } from 'ip-address';
 import type { Location } from '../../core/text';
 import type { ComposeEnvVar, ComposeService, PostfixInstance, PostfixListItem, PostfixParam } from '../../model/types';
-import { parseAddress } from './ip';
+import { parseAddress, sameNetwork } from './ip';
 
 /** Placeholders from configuration generators and unexpanded variables: never judged. */
 const PLACEHOLDER = /\{\{|\{%|\bPH_[A-Z0-9_]+|\$/;
@@ -192,13 +191,12 @@ export function composeRelays(service: ComposeService): RelayRef[] {
   return out;
 }
 
-const TAILNET = new Address4('100.64.0.0/10');
+const TAILNET = parseAddress('100.64.0.0')!;
 
 /** 100.64.0.0/10: Tailscale node addresses (and carrier-grade NAT). */
 export function isTailnetAddress(text: string): boolean {
   const ip = parseAddress(text);
-  if (!ip || ip.family !== 4 || !Address4.isValid(ip.text)) return false;
-  return new Address4(ip.text).isInSubnet(TAILNET);
+  return ip !== undefined && sameNetwork(ip, TAILNET, 10);
 }
 
 /**
