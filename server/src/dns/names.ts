@@ -60,8 +60,14 @@ export function canonicalAddress(text: string): string | undefined {
 export function reverseName(address: string): string | undefined {
   const ip = parseIp(address);
   if (!ip) return undefined;
-  if (ip.family === 4) return `${ip.text.split('.').reverse().join('.')}.in-addr.arpa`;
-  return `${[...ipv6Nibbles(ip)].reverse().join('.')}.ip6.arpa`;
+  if (ip.family === 4) {
+    const n = Number(ip.bits);
+    return `${n & 255}.${(n >>> 8) & 255}.${(n >>> 16) & 255}.${n >>> 24}.in-addr.arpa`;
+  }
+  const nibbles = ipv6Nibbles(ip);
+  let name = '';
+  for (let i = nibbles.length - 1; i >= 0; i--) name += `${nibbles[i]}.`;
+  return `${name}ip6.arpa`;
 }
 
 /** Is `ip` inside `network/prefix` (same family only)? */

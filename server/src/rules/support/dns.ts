@@ -7,7 +7,16 @@ import type { DnsAnswer, DnsRecord, DnsView, ReverseResult, RRType, SpfResult } 
 import type { InfraModel } from '../../model/types';
 import { wholeModel } from '../../model/types';
 
-type Memo = Map<string, Promise<unknown>>;
+/**
+ * Answers by question, keyed by the strings the rules pass (model strings, whose hashes V8
+ * keeps) rather than by keys concatenated per call, which cost a fresh hash every time.
+ */
+interface Memo {
+  readonly query: Map<RRType, Map<string, Promise<DnsAnswer>>>;
+  readonly reverse: Map<string, Promise<ReverseResult>>;
+  /** By domain, then by address. */
+  readonly spf: Map<string, Map<string, Promise<SpfResult>>>;
+}
 const memos = new WeakMap<InfraModel, WeakMap<DnsView, Memo>>();
 
 function memoOf(slice: InfraModel, dns: DnsView): Memo {
@@ -16,15 +25,20 @@ function memoOf(slice: InfraModel, dns: DnsView): Memo {
   let byView = memos.get(model);
   if (!byView) memos.set(model, (byView = new WeakMap()));
   let memo = byView.get(dns);
-  if (!memo) byView.set(dns, (memo = new Map()));
+  if (!memo) byView.set(dns, (memo = { query: new Map(), reverse: new Map(), spf: new Map() }));
   return memo;
 }
 
-function once<T>(model: InfraModel, dns: DnsView, key: string, run: () => Promise<T>): Promise<T> {
-  const memo = memoOf(model, dns);
-  let p = memo.get(key) as Promise<T> | undefined;
+function once<K, T>(memo: Map<K, Promise<T>>, key: K, run: () => Promise<T>): Promise<T> {
+  let p = memo.get(key);
   if (!p) memo.set(key, (p = run()));
   return p;
+}
+
+function submap<K, V>(maps: Map<K, Map<string, V>>, key: K): Map<string, V> {
+  let m = maps.get(key);
+  if (!m) maps.set(key, (m = new Map()));
+  return m;
 }
 
 /** A DNS client bound to one analysis: memoised query / reverse / spf. */
@@ -37,12 +51,13 @@ export interface Lookups {
 }
 
 export function lookups(model: InfraModel, dns: DnsView): Lookups {
+  const memo = memoOf(model, dns);
   return {
     model,
     dns,
-    query: (name, type) => once(model, dns, `q\0${name}\0${type}`, () => dns.query(name, type)),
-    reverse: (address) => once(model, dns, `r\0${address}`, () => dns.reverse(address)),
-    spf: (ip, domain) => once(model, dns, `s\0${ip}\0${domain}`, () => dns.spf(ip, domain)),
+    query: (name, type) => once(submap(memo.query, type), name, () => dns.query(name, type)),
+    reverse: (address) => once(memo.reverse, address, () => dns.reverse(address)),
+    spf: (ip, domain) => once(submap(memo.spf, domain), ip, () => dns.spf(ip, domain)),
   };
 }
 
