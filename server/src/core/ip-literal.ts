@@ -21,9 +21,13 @@ export function parseIpLiteral(raw: string): IpLiteral | undefined {
   const known = parsed.get(raw);
   if (known !== undefined || parsed.has(raw)) return known;
   const ip = parseUncached(raw);
+  remember(raw, ip);
+  return ip;
+}
+
+function remember(raw: string, ip: IpLiteral | undefined): void {
   if (parsed.size >= PARSED_LIMIT) parsed.clear();
   parsed.set(raw, ip);
-  return ip;
 }
 
 const parsed = new Map<string, IpLiteral | undefined>();
@@ -94,6 +98,17 @@ function fromIpv6Bits(bits: bigint, text: string): IpLiteral {
 
 function width(family: 4 | 6): number {
   return family === 4 ? 32 : 128;
+}
+
+/**
+ * The address with these bits. Remembered under its text, which callers go on to use (as a
+ * DNS question, which parses it again): neighbour probes compute thousands of addresses.
+ */
+export function ipFromBits(family: 4 | 6, bits: bigint): IpLiteral {
+  const ip: IpLiteral = { family, text: ipText(family, bits), bits };
+  // Not an IPv4-mapped one: parsing its text gives the IPv4 address.
+  if (!(family === 6 && bits >> 32n === MAPPED_PREFIX) && !parsed.has(ip.text)) remember(ip.text, ip);
+  return ip;
 }
 
 /** Canonical text of an address given as bits. */

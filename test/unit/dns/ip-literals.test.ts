@@ -156,6 +156,14 @@ test('canonicalIpv6 gives the correct form ip-address gives', () => {
 
 test('offsetAddress and networkText write IPv6 as ip-address does', () => {
   const next = seededInts(128);
+  // Around the IPv4-mapped range, whose addresses parse as IPv4.
+  for (const text of ['::fffe:ffff:ffff', '::ffff:0:0', '::ffff:ffff:ffff', '::1:0:0:0']) {
+    const ip = reference(text)!.ip;
+    for (const d of [-1, 1]) {
+      const n = offsetAddress(ip, d);
+      if (n) assert.deepEqual(parseIpLiteral(n.text), reference(n.text)?.ip, n.text);
+    }
+  }
   for (let i = 0; i < 5000; i++) {
     const groups = Array.from({ length: 8 }, () => (next(2) === 0 ? 0 : next(0x10000)));
     const bits = BigInt('0x' + groups.map((g) => g.toString(16).padStart(4, '0')).join(''));
@@ -164,6 +172,8 @@ test('offsetAddress and networkText write IPv6 as ip-address does', () => {
       const n = offsetAddress(ip, d);
       const expected = bits + BigInt(d) < 0n || bits + BigInt(d) >= 1n << 128n ? undefined : Address6.fromBigInt(bits + BigInt(d)).correctForm();
       assert.equal(n?.text, expected, ip.text);
+      // offsetAddress remembers what it computes for parseIp: it must be what parsing gives.
+      if (n) assert.deepEqual(parseIpLiteral(n.text), reference(n.text)?.ip, n.text);
     }
     const len = next(129);
     assert.equal(networkText(ip, len), `${Address6.fromBigInt((bits >> BigInt(128 - len)) << BigInt(128 - len)).correctForm()}/${len}`);

@@ -3,7 +3,7 @@
  * literals through core/ip-literal, canonicalising exactly like the model does: dotted quad,
  * or RFC 5952 compressed lower-case IPv6.)
  */
-import { ipText, networkBits, type IpLiteral } from '../../core/ip-literal';
+import { ipFromBits, ipText, networkBits, type IpLiteral } from '../../core/ip-literal';
 
 export type Ip = IpLiteral;
 
@@ -23,7 +23,7 @@ export function networkText(ip: Ip, prefixLength: number): string {
 export function offsetAddress(ip: Ip, delta: number): Ip | undefined {
   const bits = ip.bits + BigInt(delta);
   if (bits < 0n || bits >= 1n << BigInt(width(ip))) return undefined;
-  return { family: ip.family, bits, text: ipText(ip.family, bits) };
+  return ipFromBits(ip.family, bits);
 }
 
 /** Global unicast IPv6 (2000::/3): what a remote mail server sees. ULA, link-local, loopback are not. */
