@@ -10,6 +10,7 @@
 import type { Location } from '../../core/text';
 import type { ComposeEnvVar, ComposeService, PostfixInstance, PostfixListItem, PostfixParam } from '../../model/types';
 import { parseAddress, sameNetwork } from './ip';
+import { oncePerObject } from './memo';
 
 /** Placeholders from configuration generators and unexpanded variables: never judged. */
 const PLACEHOLDER = /\{\{|\{%|\bPH_[A-Z0-9_]+|\$/;
@@ -156,8 +157,8 @@ function itemRefs(param: PostfixParam, setting: string): RelayRef[] {
   return out;
 }
 
-/** Next hops a Postfix instance relays to, from main.cf and master.cf `-o` overrides. */
-export function postfixRelays(instance: PostfixInstance): RelayRef[] {
+/** Next hops a Postfix instance relays to, from main.cf and master.cf `-o` overrides (once per instance: several rules ask). */
+export const postfixRelays: (instance: PostfixInstance) => readonly RelayRef[] = oncePerObject((instance) => {
   const out: RelayRef[] = [];
   for (const p of instance.main) {
     if (POSTFIX_RELAY_PARAMS.has(p.name) || POSTFIX_TRANSPORT_PARAMS.has(p.name)) out.push(...itemRefs(p, p.name));
@@ -168,7 +169,7 @@ export function postfixRelays(instance: PostfixInstance): RelayRef[] {
     }
   }
   return out;
-}
+});
 
 /** An env var's known value and where its text is, or undefined (unknown, placeholder). */
 export function envText(v: ComposeEnvVar): { text: string; at: Location } | undefined {
@@ -178,8 +179,8 @@ export function envText(v: ComposeEnvVar): { text: string; at: Location } | unde
   return { text: v.value.value, at: v.value.at };
 }
 
-/** Relay hosts a compose service names in its environment. */
-export function composeRelays(service: ComposeService): RelayRef[] {
+/** Relay hosts a compose service names in its environment (once per service: several rules ask). */
+export const composeRelays: (service: ComposeService) => readonly RelayRef[] = oncePerObject((service) => {
   const out: RelayRef[] = [];
   for (const v of service.environment) {
     if (!RELAY_ENV_VARS.has(v.name.toUpperCase())) continue;
@@ -189,7 +190,7 @@ export function composeRelays(service: ComposeService): RelayRef[] {
     if (hop) out.push({ setting: v.name, hop, text: t.text, at: t.at, source: 'compose-env', mxLookup: false });
   }
   return out;
-}
+});
 
 const TAILNET = parseAddress('100.64.0.0')!;
 
