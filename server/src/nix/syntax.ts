@@ -1,7 +1,7 @@
 /** Small helpers over tree-sitter-nix syntax nodes shared by the evaluator and the edit builder. */
 import type { Node, Tree } from 'web-tree-sitter';
 import type { ScannedBindingValue, ScannedKeys } from './text-scan';
-import { isBlank, isIdentifierPart, isIdentifierStart, KEYWORDS, scanBindingValue, scanKeys, ScannedKey } from './text-scan';
+import { isIdentifierStart, scanBindingValue, scanFormals as scanFormalsText, scanKeys, ScannedKey } from './text-scan';
 
 export { ScannedKey } from './text-scan';
 
@@ -108,40 +108,9 @@ export function bindingPathKeys(binding: Node): (string | null)[] | undefined {
  */
 export function scanFormals(fn: Node): ScannedKey[] | undefined {
   const source = sources.get(fn.tree);
-  if (!source) return undefined;
-  const text = source.text;
-  let i = fn.startIndex;
-  if (text.charCodeAt(i) !== 0x7b /* { */) return undefined;
+  if (!source || source.text.charCodeAt(fn.startIndex) !== 0x7b /* { */) return undefined;
   if (!(source.errorFree ??= !fn.tree.rootNode.hasError)) return undefined;
-  const formals: ScannedKey[] = [];
-  const skipBlanks = () => {
-    while (isBlank(text.charCodeAt(i))) i++;
-  };
-  i++;
-  skipBlanks();
-  while (text.charCodeAt(i) !== 0x7d /* } */) {
-    if (text.startsWith('...', i)) {
-      i += 3;
-      skipBlanks();
-      if (text.charCodeAt(i) !== 0x7d) return undefined;
-      break;
-    }
-    const start = i;
-    if (!isIdentifierStart(text.charCodeAt(i))) return undefined;
-    while (isIdentifierPart(text.charCodeAt(++i)));
-    const name = text.slice(start, i);
-    if (KEYWORDS.has(name)) return undefined;
-    formals.push(new ScannedKey(name, start, i));
-    skipBlanks();
-    const c = text.charCodeAt(i);
-    if (c === 0x2c /* , */) {
-      i++;
-      skipBlanks();
-    } else if (c !== 0x7d) return undefined; // `?` default, a comment, ...
-  }
-  i++;
-  skipBlanks();
-  return text.charCodeAt(i) === 0x3a /* : */ ? formals : undefined;
+  return scanFormalsText(source.text, fn.startIndex);
 }
 
 /** Children of a node that are not comments. */

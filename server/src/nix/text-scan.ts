@@ -56,11 +56,11 @@ export type ScannedKeys =
   | { readonly keys: readonly ScannedKey[]; readonly complete: false };
 
 /** Words tree-sitter-nix lexes as keywords, never as identifiers (`or` included, to be safe). */
-export const KEYWORDS = new Set(['if', 'then', 'else', 'let', 'inherit', 'in', 'rec', 'with', 'assert', 'or']);
+const KEYWORDS = new Set(['if', 'then', 'else', 'let', 'inherit', 'in', 'rec', 'with', 'assert', 'or']);
 
 export const isIdentifierStart = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f; // a-z A-Z _
-export const isIdentifierPart = (c: number) => isIdentifierStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x27 || c === 0x2d; // 0-9 ' -
-export const isBlank = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+const isIdentifierPart = (c: number) => isIdentifierStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x27 || c === 0x2d; // 0-9 ' -
+const isBlank = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 
 const SEMICOLON = 0x3b;
 const EQUALS = 0x3d;
@@ -73,6 +73,8 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const DOT = 0x2e;
 const SLASH = 0x2f;
+const COMMA = 0x2c;
+const COLON = 0x3a;
 
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 /** Characters of a path segment in tree-sitter-nix (`[a-zA-Z0-9._\-+]`). */
@@ -110,16 +112,43 @@ export function scanKeys(text: string, i: number): ScannedKeys | undefined {
  * interpolations (`"net.ipv6.conf.all.forwarding"`; the node's span includes the quotes).
  */
 function scanKey(text: string, start: number): ScannedKey | undefined {
-  const c = text.charCodeAt(start);
-  if (c === QUOTE) {
-    const s = scanString(text, start);
-    return s && new ScannedKey(text.slice(start + 1, s.end - 1), start, s.end);
-  }
-  if (!isIdentifierStart(c)) return undefined;
+  if (text.charCodeAt(start) !== QUOTE) return scanIdentifier(text, start);
+  const s = scanString(text, start);
+  return s && new ScannedKey(text.slice(start + 1, s.end - 1), start, s.end);
+}
+
+/** The identifier token at `start` (longest match), unless it is a keyword. */
+function scanIdentifier(text: string, start: number): ScannedKey | undefined {
+  if (!isIdentifierStart(text.charCodeAt(start))) return undefined;
   let i = start;
   while (isIdentifierPart(text.charCodeAt(++i)));
   const name = text.slice(start, i);
   return KEYWORDS.has(name) ? undefined : new ScannedKey(name, start, i);
+}
+
+/**
+ * The formals of a function written `{ a, b, ... }: body` starting at `i` (no defaults, no
+ * `@` pattern, no comments); undefined for any other shape.
+ */
+export function scanFormals(text: string, i: number): ScannedKey[] | undefined {
+  if (text.charCodeAt(i) !== OPEN_BRACE) return undefined;
+  const formals: ScannedKey[] = [];
+  i = skipBlanks(text, i + 1);
+  while (text.charCodeAt(i) !== CLOSE_BRACE) {
+    if (text.startsWith('...', i)) {
+      i = skipBlanks(text, i + 3);
+      if (text.charCodeAt(i) !== CLOSE_BRACE) return undefined;
+      break;
+    }
+    const formal = scanIdentifier(text, i);
+    if (!formal) return undefined;
+    formals.push(formal);
+    i = skipBlanks(text, formal.end);
+    const c = text.charCodeAt(i);
+    if (c === COMMA) i = skipBlanks(text, i + 1);
+    else if (c !== CLOSE_BRACE) return undefined; // `?` default, a comment, ...
+  }
+  return text.charCodeAt(skipBlanks(text, i + 1)) === COLON ? formals : undefined;
 }
 
 /** The value starting after a binding's `=` at `from`, when it is a scannable one and `;` ends it. */
@@ -165,10 +194,8 @@ function scanInteger(text: string, start: number): ScannedLiteral | undefined {
 }
 
 function scanVariable(text: string, start: number): ScannedLiteral | undefined {
-  let i = start;
-  while (isIdentifierPart(text.charCodeAt(++i)));
-  if (KEYWORDS.has(text.slice(start, i))) return undefined;
-  return endsToken(text, i) ? { kind: 'var', start, end: i } : undefined;
+  const name = scanIdentifier(text, start);
+  return name && endsToken(text, name.end) ? { kind: 'var', start, end: name.end } : undefined;
 }
 
 /**
