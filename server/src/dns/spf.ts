@@ -239,7 +239,9 @@ async function checkHost(ctx: Context, domain: string, stack: string[]): Promise
         break;
       case 'ip4':
       case 'ip6':
-        matched = ipInNetwork(ctx.ip, m.network, m.prefix);
+        // ip4 tests IPv4 clients and ip6 IPv6 ones; an IPv4-mapped client is IPv4 (RFC 7208 §5),
+        // so an ip6 network written as ::ffff:a.b.c.d never matches it (nor throws on /120).
+        matched = ctx.ip.family === (m.kind === 'ip4' ? 4 : 6) && ipInNetwork(ctx.ip, m.network, m.prefix);
         break;
       case 'include': {
         countLookup(ctx, d.text);

@@ -43,6 +43,17 @@ describe('SPF (RFC 7208) over zone files', () => {
     assert.equal((await v.spf('203.0.113.11', 'limit.spf.test')).verdict, 'permerror');
   });
 
+  it('an ip6 term never matches an IPv4 client, even written as an IPv4-mapped network', async () => {
+    const all = await fixtureZones();
+    all.replace(loadZoneText('/z/mapped.test.zone', '@ SOA ns h 1 2 3 4 5\n@ TXT "v=spf1 ip6:::ffff:192.0.2.0/120 -all"\nw TXT "v=spf1 ip6:::ffff:192.0.2.0/24 ip4:198.51.100.0/24 -all"\n'));
+    const v = createDnsView({ mode: 'off', zones: all });
+    assert.equal((await v.spf('192.0.2.1', 'mapped.test')).verdict, 'fail');
+    assert.equal((await v.spf('::ffff:192.0.2.1', 'mapped.test')).verdict, 'fail');
+    assert.equal((await v.spf('192.0.2.1', 'w.mapped.test')).verdict, 'fail');
+    assert.equal((await v.spf('198.51.100.7', 'w.mapped.test')).verdict, 'pass');
+    assert.equal((await v.spf('2001:db8::1', 'mapped.test')).verdict, 'fail');
+  });
+
   it('parses mechanisms strictly', () => {
     assert.throws(() => parseSpfRecord('v=spf1 foo -all'));
     assert.throws(() => parseSpfRecord('v=spf1 ip4:192.0.2.0/33'));
