@@ -8,7 +8,7 @@
 import { dirname, posix } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import type { ScannedBinding, ScannedBindingValue, ScannedLiteral, ScannedSet } from './text-scan';
-import { attrKey, bindingSetOf, namedChildrenNoComments, scanBindingKeys, scanFormals, ScannedKey } from './syntax';
+import { attrKey, bindingSetOf, formalNodes, namedChildrenNoComments, scanBindingKeys, scanFormals, ScannedKey } from './syntax';
 import { concatStrings } from './strings';
 import { buildString } from './string-literal';
 import type { Attr, DynAttr, NixValue, Of, Span } from './values';
@@ -347,11 +347,7 @@ export class Evaluator {
 
   /** The formals of `{ a, b ? d, ... }:` read from the tree; undefined for `x: body`. */
   private formalsOf(node: Node): Formal[] | undefined {
-    const formalsNode = node.childForFieldName('formals');
-    if (!formalsNode) return undefined;
-    return formalsNode.namedChildren
-      .filter((c): c is Node => c?.type === 'formal')
-      .map((f) => ({ name: f.childForFieldName('name')?.text ?? '', dflt: f.childForFieldName('default'), at: () => this.span(f) }));
+    return formalNodes(node)?.map((f) => ({ name: f.childForFieldName('name')?.text ?? '', dflt: f.childForFieldName('default'), at: () => this.span(f) }));
   }
 
   private scannedFormal(k: ScannedKey): Formal {

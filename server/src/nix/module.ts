@@ -5,7 +5,7 @@
  * the hooks), everything else is unknown.
  */
 import type { Node } from 'web-tree-sitter';
-import { isComment, scanFormals } from './syntax';
+import { formalNodes, isComment, scanFormals } from './syntax';
 import type { EvalHooks } from './evaluate';
 import { Evaluator } from './evaluate';
 import { libValue } from './lib';
@@ -70,17 +70,12 @@ function namesConfigInBody(parsed: ParsedNix): boolean {
   if (!root || root.type !== 'function_expression') return false;
   // `{ config, lib, ... }:` only declares it: a module whose body never names `config` reads
   // nothing of the host and is evaluated once for all hosts (most shared modules).
-  const formals = scanFormals(root)?.map((k) => k.name) ?? formalNames(root);
+  const formals = scanFormals(root)?.map((k) => k.name) ?? formalNodes(root)?.map((f) => f.childForFieldName('name')?.text ?? '') ?? [];
   const declared = formals.filter((name) => name === 'config').length;
   // One use more than the declarations is enough: the scan stops there, not at the file's end.
   let uses = 1;
   while (uses <= declared && word.test(parsed.file.text)) uses++;
   return uses > declared;
-}
-
-function formalNames(fn: Node): string[] {
-  const formals = fn.childForFieldName('formals');
-  return formals ? formals.namedChildren.flatMap((f) => (f?.type === 'formal' ? [f.childForFieldName('name')?.text ?? ''] : [])) : [];
 }
 
 export function evaluateModuleWith(parsed: ParsedNix, hooks: EvalHooks): ModuleEval {

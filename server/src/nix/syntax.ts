@@ -113,6 +113,11 @@ export function scanFormals(fn: Node): ScannedKey[] | undefined {
   return scanFormalsText(source.text, fn.startIndex);
 }
 
+/** The `formal` nodes of a function's `{ ... }` pattern; undefined for `x: body`. */
+export function formalNodes(fn: Node): Node[] | undefined {
+  return fn.childForFieldName('formals')?.namedChildren.filter((c): c is Node => c?.type === 'formal');
+}
+
 /** Children of a node that are not comments. */
 export function namedChildrenNoComments(node: Node): Node[] {
   return node.namedChildren.filter((c): c is Node => c !== null && !isComment(c));

@@ -153,7 +153,12 @@ export function scanFormals(text: string, i: number): ScannedKey[] | undefined {
 
 /** The value starting after a binding's `=` at `from`, when it is a scannable one and `;` ends it. */
 export function scanBindingValue(text: string, from: number): ScannedBindingValue | undefined {
-  const value = scanValue(text, skipBlanks(text, from), 0, true);
+  return scanValueToSemicolon(text, from, 0);
+}
+
+/** A value starting at `from` (after blanks) that a `;` ends: the binding's whole expression. */
+function scanValueToSemicolon(text: string, from: number, nesting: number): ScannedBindingValue | undefined {
+  const value = scanValue(text, skipBlanks(text, from), nesting, true);
   if (!value) return undefined;
   const semicolon = skipBlanks(text, value.end);
   return text.charCodeAt(semicolon) === SEMICOLON ? { value, bindingEnd: semicolon + 1 } : undefined;
@@ -236,12 +241,10 @@ function scanSet(text: string, start: number, nesting: number): ScannedSet | und
   while (text.charCodeAt(i) !== CLOSE_BRACE) {
     const keys = scanKeys(text, i);
     if (!keys?.complete) return undefined;
-    const value = scanValue(text, skipBlanks(text, keys.valueFrom), nesting, true);
-    if (!value) return undefined;
-    const semicolon = skipBlanks(text, value.end);
-    if (text.charCodeAt(semicolon) !== SEMICOLON) return undefined;
-    bindings.push({ keys: keys.keys, value, start: i, end: semicolon + 1 });
-    i = skipBlanks(text, semicolon + 1);
+    const scanned = scanValueToSemicolon(text, keys.valueFrom, nesting);
+    if (!scanned) return undefined;
+    bindings.push({ keys: keys.keys, value: scanned.value, start: i, end: scanned.bindingEnd });
+    i = skipBlanks(text, scanned.bindingEnd);
   }
   return { kind: 'set', start, end: i + 1, bindings };
 }
