@@ -18,6 +18,7 @@ export interface ServiceFacts {
   readonly at: Location;
   image?: string;
   hostname?: ComposeService['hostname'];
+  containerName?: ComposeService['containerName'];
   networkMode?: ComposeService['networkMode'];
   /** undefined when the file does not list networks. */
   networks?: string[];
@@ -169,12 +170,10 @@ function readService(r: FileReader, name: string, at: Location, node: Node | nul
   const image = f.get('image')?.value ?? null;
   if (image) s.image = r.text(image);
 
-  const hostname = f.get('hostname')?.value ?? null;
-  const hostnameRaw = scalarString(hostname);
-  if (hostname && hostnameRaw !== undefined) {
-    const loc = r.at(hostname);
-    s.hostname = { value: r.val(hostnameRaw, loc).val, at: loc };
-  }
+  const hostname = readScalarVal(r, f.get('hostname')?.value ?? null);
+  if (hostname) s.hostname = hostname;
+  const containerName = readScalarVal(r, f.get('container_name')?.value ?? null);
+  if (containerName) s.containerName = containerName;
 
   const mode = f.get('network_mode')?.value ?? null;
   const modeRaw = scalarString(mode);
@@ -204,6 +203,14 @@ function readService(r: FileReader, name: string, at: Location, node: Node | nul
   const deps = f.get('depends_on')?.value ?? null;
   s.dependsOn = isSeq(deps) ? seqItems(r.doc, deps).map((i) => r.text(i)).filter((n): n is string => !!n) : [...mapEntries(r.doc, deps).keys()];
   return s;
+}
+
+/** A scalar setting with its interpolated value; undefined when absent or not a scalar. */
+function readScalarVal(r: FileReader, node: Node | null): { value: Val<string>; at: Location } | undefined {
+  const raw = scalarString(node);
+  if (!node || raw === undefined) return undefined;
+  const at = r.at(node);
+  return { value: r.val(raw, at).val, at };
 }
 
 function readNetworkMode(r: FileReader, node: Node, raw: string): NonNullable<ComposeService['networkMode']> {

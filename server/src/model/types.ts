@@ -229,6 +229,8 @@ export interface ComposeService {
   readonly at: Location;
   readonly image?: string;
   readonly hostname?: { readonly value: Val<string>; readonly at: Location };
+  /** `container_name:`; without it compose names the container `<project>-<service>-<n>`. */
+  readonly containerName?: { readonly value: Val<string>; readonly at: Location };
   readonly networkMode?: {
     readonly kind: 'service' | 'container' | 'host' | 'bridge' | 'none' | 'other';
     readonly target?: string;

@@ -87,3 +87,39 @@ test('compose-netns-without-ipv6: container:X naming no service of the project (
     assert.deepEqual(a.of(NETNS), []);
   });
 });
+
+test('compose-netns-without-ipv6: container:X follows container_name, and compose default names <project>-<service>-<n>', async () => {
+  const vpn = (containerName: string) =>
+    `name: edge\nservices:\n  vpn:\n    image: vpn.example/gateway\n${containerName}    ports:\n      - "25:25"\n    networks:\n      - tunnel\n`;
+  const mail = (target: string) => `  mail:\n    image: mail.example/postfix\n    hostname: mx1.acme.example\n    network_mode: "container:${target}"\nnetworks:\n  tunnel: {}\n`;
+  const owner = /in the network namespace of vpn, whose network tunnel has no IPv6/;
+  // container_name differs from the service name: the container is found by container_name.
+  await withAnalysis({ 'vpn/compose.yaml': vpn('    container_name: tunnel-gw\n') + mail('tunnel-gw') }, (a) => {
+    assert.match(one(a, NETNS).message, owner);
+  });
+  // Without container_name the container is edge-vpn-1 (edge_vpn_1 for compose v1).
+  for (const target of ['edge-vpn-1', 'edge_vpn_1']) {
+    await withAnalysis({ 'vpn/compose.yaml': vpn('') + mail(target) }, (a) => {
+      assert.match(one(a, NETNS).message, owner, target);
+    });
+  }
+  // `container:vpn` names no container of this project: the vpn service's container is
+  // edge-vpn-1 (or tunnel-gw), so `vpn` is a container started elsewhere, whose network is unknown.
+  for (const name of ['', '    container_name: tunnel-gw\n']) {
+    await withAnalysis({ 'vpn/compose.yaml': vpn(name) + mail('vpn') }, (a) => {
+      assert.deepEqual(a.of(NETNS), [], JSON.stringify(name));
+    });
+  }
+});
+
+test('compose-published-ipv4-only: a service in the namespace of a container_name contributes its mail name', async () => {
+  const yaml =
+    'services:\n  gw:\n    image: vpn.example/gateway\n    container_name: gateway\n    ports:\n      - "192.0.2.26:25:25"\n' +
+    '  mta:\n    image: mail.example/postfix\n    hostname: mx1.acme.example\n    network_mode: container:gateway\n';
+  await withAnalysis({ 'mail/compose.yaml': yaml }, (a) => {
+    assert.match(one(a, PUBLISHED).message, /mx1\.acme\.example/);
+  });
+  await withAnalysis({ 'mail/compose.yaml': yaml.replace('container:gateway', 'container:gw') }, (a) => {
+    assert.deepEqual(a.of(PUBLISHED), []);
+  });
+});

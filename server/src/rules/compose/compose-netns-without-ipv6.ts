@@ -4,8 +4,7 @@
  * reached by have AAAA records.
  */
 import type { Fix, RelatedInfo } from '../../core/finding';
-import type { ComposeService } from '../../model/types';
-import { egressIpv6, egressOf, enableIpv6Fix, handlesMail, mailNames, networkAnchor, networkIpv6, serviceByName, smtpPorts } from '../support/compose-net';
+import { egressIpv6, egressOf, enableIpv6Fix, handlesMail, mailNames, namespaceOwner, networkAnchor, networkIpv6, smtpPorts } from '../support/compose-net';
 import { lookups, recordsOf, type Lookups } from '../support/dns';
 import { composeRelays, hostNameOf } from '../support/next-hops';
 import type { RawFinding, Rule, RuleContext } from '../types';
@@ -31,7 +30,7 @@ export const composeNetnsWithoutIpv6: Rule = {
       what: "A service that sends or relays mail (it, or the service whose namespace it shares, publishes 25/465/587, or it names a relay host) uses `network_mode: service:X` (or `container:X`), and X's networks lack `enable_ipv6`, while a next hop it uses, or one of its mail names, has an AAAA record.",
       why: "In X's namespace the mail service has no IPv6 route: connections to AAAA addresses of relays or MX hosts fail with \"Network is unreachable\" (and some clients do not fall back), and IPv6 clients following the mail name's AAAA reach nothing. The network_mode line is easy to miss because the service itself declares no networks.",
       fix: "Give X's network IPv6: `enable_ipv6: true` and an `ipam` subnet (quick fix; it writes a ULA `fdXX:XXXX:XXXX:XXXX::/64` per RFC 4193, derived from the project and network names, on X's network, or on the project's `default` network when X joins none).",
-      notFlagged: "Services that neither publish SMTP ports nor name a relay, `network_mode: host`, X in another project or an external network (unknown), X's networks with `enable_ipv6: true`, names without AAAA, and names whose DNS answer is unknown.",
+      notFlagged: "Services that neither publish SMTP ports nor name a relay, `network_mode: host`, X in another project or an external network (unknown; `container:X` must name a container of the project: its `container_name:`, or compose's `<project>-<service>-<n>`), X's networks with `enable_ipv6: true`, names without AAAA, and names whose DNS answer is unknown.",
       example: {
         lang: 'yaml',
         bad: 'services:\n  vpn:\n    image: vpn.example/gateway\n    ports: ["25:25"]\n  mail:\n    image: mail.example/postfix\n    hostname: mx1.example.org\n    network_mode: "service:vpn"',
@@ -45,9 +44,8 @@ export const composeNetnsWithoutIpv6: Rule = {
     for (const project of ctx.model.compose) {
       for (const service of project.services) {
         const mode = service.networkMode;
-        if (!mode || (mode.kind !== 'service' && mode.kind !== 'container') || !mode.target) continue;
-        const owner: ComposeService | undefined = serviceByName(project, mode.target);
-        if (!owner) continue;
+        const owner = namespaceOwner(project, service);
+        if (!mode || !owner) continue;
         if (!handlesMail(service) && !smtpPorts(owner).length) continue;
         const egress = egressOf(project, service);
         if (egress.kind !== 'networks' || egressIpv6(egress) !== 'no') continue;

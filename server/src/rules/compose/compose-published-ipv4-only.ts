@@ -6,7 +6,7 @@
 import type { Fix, RelatedInfo } from '../../core/finding';
 import type { DnsRecord } from '../../dns/types';
 import type { ComposePort, ComposeProject, ComposeService } from '../../model/types';
-import { egressIpv6, egressOf, enableIpv6Fix, mailNames, networkIpv6, smtpPorts } from '../support/compose-net';
+import { egressIpv6, egressOf, enableIpv6Fix, mailNames, namespaceOwner, networkIpv6, smtpPorts } from '../support/compose-net';
 import { lookups, recordsOf } from '../support/dns';
 import { parseAddress } from '../support/ip';
 import type { RawFinding, Rule, RuleContext } from '../types';
@@ -21,7 +21,7 @@ function family(hostIp: ComposePort['hostIp']): 4 | 6 | 'all' | 'unknown' {
 
 /** Services sharing `service`'s namespace contribute their mail names. */
 function namesFor(project: ComposeProject, service: ComposeService): { name: string }[] {
-  const guests = project.services.filter((s) => s.networkMode?.kind === 'service' && s.networkMode.target === service.name);
+  const guests = project.services.filter((s) => namespaceOwner(project, s) === service);
   return [...mailNames(service), ...guests.flatMap(mailNames)];
 }
 

@@ -36,6 +36,27 @@ export function networkByName(project: ComposeProject, name: string): ComposeNet
   return project.networks.find((n) => n.name === name);
 }
 
+/**
+ * The service of the project whose network namespace `service` joins (`network_mode:
+ * service:X`, or `container:X` naming one of the project's containers), or undefined.
+ * A container is named by its `container_name:`, else `<project>-<service>-<n>` (compose v1:
+ * underscores); `container:X` naming anything else is a container outside the project.
+ */
+export function namespaceOwner(project: ComposeProject, service: ComposeService): ComposeService | undefined {
+  const mode = service.networkMode;
+  if (!mode?.target) return undefined;
+  if (mode.kind === 'service') return serviceByName(project, mode.target);
+  if (mode.kind !== 'container') return undefined;
+  return project.services.find((s) => containerNamed(project, s, mode.target!));
+}
+
+function containerNamed(project: ComposeProject, service: ComposeService, name: string): boolean {
+  if (service.containerName) return service.containerName.value.known && service.containerName.value.value === name;
+  if (!name.startsWith(project.name)) return false;
+  const rest = name.slice(project.name.length);
+  return [`-${service.name}-`, `_${service.name}_`].some((mid) => rest.startsWith(mid) && /^[1-9][0-9]*$/.test(rest.slice(mid.length)));
+}
+
 /** The networks a service's traffic uses: its own, or those of the service whose namespace it shares. */
 export function egressOf(project: ComposeProject, service: ComposeService, depth = 0): Egress {
   const mode = service.networkMode;
@@ -44,8 +65,8 @@ export function egressOf(project: ComposeProject, service: ComposeService, depth
     if (mode.kind === 'host') return { kind: 'host', reason: 'host networking: the host decides' };
     if (mode.kind === 'none') return { kind: 'none', reason: 'network_mode: none' };
     if ((mode.kind === 'service' || mode.kind === 'container') && mode.target) {
-      const owner = serviceByName(project, mode.target);
-      if (!owner) return { kind: 'unknown', reason: `${mode.raw}: not a service of this project` };
+      const owner = namespaceOwner(project, service);
+      if (!owner) return { kind: 'unknown', reason: `${mode.raw}: not a ${mode.kind} of this project` };
       return egressOf(project, owner, depth + 1);
     }
     return { kind: 'unknown', reason: `network_mode: ${mode.raw}` };
