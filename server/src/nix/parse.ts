@@ -5,6 +5,7 @@
 import type { Edit, Node, Parser, Tree } from 'web-tree-sitter';
 import type { SourceFile } from '../core/source';
 import { lineIndexOf, locatorFor } from '../core/source';
+import type { LineIndex } from '../core/text';
 import type { FileSummary, SyntaxProblem } from '../model/types';
 import { createNixParser } from './grammar';
 import { rememberSource } from './syntax';
@@ -169,11 +170,16 @@ const SUPPRESS = /infra-review:\s*ignore\s+([A-Za-z0-9_-]+(?:\s*,\s*[A-Za-z0-9_-
 /**
  * `# infra-review: ignore RULE[, RULE]` on a line of its own covers that line and the next one;
  * at the end of a line of code it covers that line only (the next line is another binding).
+ * Inside a string (Postfix `extraConfig`, `masterConfig` text) a `#` line is a comment of the
+ * configuration the string holds: see `stringDirectiveLines`.
  */
 export function suppressions(parsed: ParsedNix): { rule: string; line: number }[] {
   const out: { rule: string; line: number }[] = [];
   if (!parsed.file.text.includes('infra-review')) return out;
   const lines = lineIndexOf(parsed.file);
+  const add = (ids: string, covered: readonly number[]) => {
+    for (const rule of ids.split(',').map((r) => r.trim())) for (const line of covered) out.push({ rule, line });
+  };
   for (const c of parsed.tree.rootNode.descendantsOfType('comment')) {
     if (!c) continue;
     const m = SUPPRESS.exec(c.text);
@@ -181,13 +187,46 @@ export function suppressions(parsed: ParsedNix): { rule: string; line: number }[
     const at = lines.position(c.startIndex);
     const line = at.line;
     const trailing = lines.lineText(line).slice(0, at.character).trim() !== '';
-    for (const rule of m[1].split(',').map((r) => r.trim())) {
-      out.push({ rule, line });
-      if (!trailing) out.push({ rule, line: line + 1 });
+    add(m[1], trailing ? [line] : [line, line + 1]);
+  }
+  for (const d of stringDirectives(parsed, lines)) add(d.ids, d.lines);
+  return out;
+}
+
+const STRING_FRAGMENT_OF = new Set(['indented_string_expression', 'string_expression']);
+
+/**
+ * Directives on `#` lines of their own inside Nix strings. Postfix reads such a line as a
+ * comment (a `#` after a value is part of the value, so only whole lines count). As in a
+ * main.cf file, the directive covers its line, the next line and that line's continuation
+ * lines (indented deeper than the directive, up to the end of the string).
+ */
+function stringDirectives(parsed: ParsedNix, lines: LineIndex): { ids: string; lines: number[] }[] {
+  const out: { ids: string; lines: number[] }[] = [];
+  const text = parsed.file.text;
+  const marker = /infra-review:\s*ignore\s/g;
+  for (let m = marker.exec(text); m; m = marker.exec(text)) {
+    const node = parsed.tree.rootNode.descendantForIndex(m.index);
+    if (node?.type !== 'string_fragment' || !STRING_FRAGMENT_OF.has(node.parent?.type ?? '')) continue;
+    const at = lines.position(m.index);
+    const lineText = lines.lineText(at.line);
+    if (!/^\s*#\s*$/.test(lineText.slice(0, at.character))) continue;
+    const ids = SUPPRESS.exec(lineText.slice(at.character));
+    if (!ids) continue;
+    const indent = leadingSpace(lineText);
+    const last = lines.position(node.endIndex).line;
+    const covered = [at.line, at.line + 1];
+    for (let l = at.line + 2; l <= last; l++) {
+      const t = lines.lineText(l);
+      if (!t.trim() || leadingSpace(t) <= indent) break;
+      covered.push(l);
     }
+    out.push({ ids: ids[1], lines: covered });
   }
   return out;
 }
+
+const leadingSpace = (line: string): number => line.length - line.trimStart().length;
 
 export function summarize(parsed: ParsedNix): FileSummary {
   return { file: parsed.file.path, kind: 'nix', syntaxErrors: syntaxErrors(parsed), suppressions: suppressions(parsed) };

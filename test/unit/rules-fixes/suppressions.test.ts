@@ -126,3 +126,30 @@ test('a trailing comment silences its own line only, not the next item (Nix and 
     assert.deepEqual(linesOf(a, TAILNET, 'mail/compose.yaml'), [5]);
   });
 });
+
+test('Nix strings of Postfix text: a "#" line of its own covers the next line and its continuation lines, as in main.cf', async () => {
+  const extra = (body: string) => `    extraConfig = ''\n${body}    '';\n`;
+  const RELAY = '      relayhost = [100.101.102.103]:25\n';
+  const cases: [string, string, number[]][] = [
+    ['no comment', RELAY, [8]],
+    ['line before', `      # infra-review: ignore ${TAILNET}\n${RELAY}`, []],
+    ['another rule', `      # infra-review: ignore postfix-ipv6-unused\n${RELAY}`, [9]],
+    ['two lines up', `      # infra-review: ignore ${TAILNET}\n\n${RELAY}`, [10]],
+    // The value continues on an indented line: the finding starts there, and the comment covers it.
+    ['continuation', `      # infra-review: ignore ${TAILNET}\n      relayhost =\n        [100.101.102.103]:25\n`, []],
+    // The parameter after the covered one is another logical line: not covered.
+    ['next parameter', `      # infra-review: ignore ${TAILNET}\n      myorigin = acme.example\n${RELAY}`, [10]],
+  ];
+  for (const [name, body, want] of cases) {
+    await withAnalysis({ 'hosts/client/default.nix': nixHost(extra(body)) }, (a) => {
+      assert.deepEqual(linesOf(a, TAILNET, 'hosts/client/default.nix'), want, name);
+      if (name === 'line before') assert.deepEqual(recorded(a, 'hosts/client/default.nix'), [`${TAILNET}@8`, `${TAILNET}@9`]);
+    });
+  }
+  // Postfix reads "#" after a value as part of the value, and a string that is no line of its own is not a comment.
+  for (const text of [extra(`      mydomain = acme.example # infra-review: ignore ${TAILNET}\n`), `    relayHost = "x # infra-review: ignore ${TAILNET}";\n`]) {
+    await withAnalysis({ 'hosts/client/default.nix': nixHost(text) }, (a) => {
+      assert.deepEqual(recorded(a, 'hosts/client/default.nix'), [], text);
+    });
+  }
+});
