@@ -14,6 +14,12 @@ export interface EditKit {
   replace(at: Location, newText: string): FileEdit;
 
   /**
+   * Remove the located text (a binding, an entry). When nothing else is on its lines, the
+   * lines go with it, so no blank or whitespace-only line is left behind.
+   */
+  remove(at: Location): FileEdit;
+
+  /**
    * Set a main.cf parameter of an instance: replace an existing definition, else insert one,
    * in the form the instance is written in (main.cf file, `services.postfix.settings.main`,
    * legacy `config`/`extraConfig`). `value` is the main.cf value text.

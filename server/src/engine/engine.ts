@@ -138,6 +138,7 @@ export function compareFindings(a: Finding, b: Finding): number {
 /** Fixes when the edit kit cannot be built: exact replacements only, no structural edits. */
 export const NO_STRUCTURAL_EDITS: EditKit = {
   replace: (at, newText) => ({ file: at.file, range: at.range, newText }),
+  remove: (at) => ({ file: at.file, range: at.range, newText: '' }),
   setPostfixMain: () => undefined,
   setMasterOverride: () => undefined,
   setNixOption: () => undefined,

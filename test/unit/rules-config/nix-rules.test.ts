@@ -72,6 +72,11 @@ test('nixos-removed-option: renamed options are info findings; config is renamed
     }
     assert.deepEqual(current.of('nixos-removed-option'), []);
     assert.match(current.text('configuration.nix'), /settings\.main\.smtpd_tls_security_level = "may";/);
+    // The moved bindings leave no blank lines behind.
+    assert.equal(
+      current.text('configuration.nix'),
+      HOST('  services.postfix = {\n    enable = true;\n    settings.main.smtpd_tls_security_level = "may";\n    settings.main.mynetworks = [ "127.0.0.0/8" "[::1]/128" ];\n    settings.main.myhostname = "mx1.example.org";\n  };\n'),
+    );
     const pf = current.analysis.model.postfix[0];
     for (const name of ['myhostname', 'mynetworks', 'smtpd_tls_security_level']) assert.equal(pf.main.find((p) => p.name === name)?.source, 'nix.settings.main', name);
     assert.equal(pf.main.find((p) => p.name === 'mynetworks')?.value, '127.0.0.0/8, [::1]/128');

@@ -81,7 +81,7 @@ function moveFix(ctx: RuleContext, host: Host | undefined, params: readonly Post
     if (all.some((o) => o !== p && sameRange(o.entryAt, p.entryAt))) return undefined;
     const set = ctx.edits.setNixOption(host, [...MAIN_PATH, p.name], value, p.entryAt.file);
     if (!set || !set.length) return undefined;
-    edits.push(ctx.edits.replace(p.entryAt, ''), ...set);
+    edits.push(ctx.edits.remove(p.entryAt), ...set);
   }
   return { title, edits };
 }

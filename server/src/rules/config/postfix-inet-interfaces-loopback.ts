@@ -116,7 +116,7 @@ function allLoopbackFix(ctx: RuleContext, instance: PostfixInstance, entries: re
       if (v4) {
         // Removing the twin must not lose settings: only when it is the same entry otherwise.
         if (JSON.stringify(v4.args) !== JSON.stringify(e.args) || v4.maxproc !== e.maxproc || v4.chroot !== e.chroot) return undefined;
-        edits.push(ctx.edits.replace(e.at, ''));
+        edits.push(ctx.edits.remove(e.at));
       } else {
         seen.set(key, e);
         edits.push(ctx.edits.replace(e.serviceAt, l.port));
