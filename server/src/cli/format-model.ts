@@ -72,6 +72,7 @@ export function modelToJson(model: InfraModel, cwd: string): unknown {
       services: c.services.map((s) => ({
         name: s.name,
         hostname: s.hostname ? (s.hostname.value.known ? s.hostname.value.value : null) : undefined,
+        containerName: s.containerName ? (s.containerName.value.known ? s.containerName.value.value : null) : undefined,
         networkMode: s.networkMode?.raw,
         networks: s.networks,
         ports: s.ports.map((p) => ({ raw: p.raw, hostIp: p.hostIp, hostPort: p.hostPort, containerPort: p.containerPort, protocol: p.protocol })),

@@ -147,6 +147,14 @@ test('network_mode forms: bridge, none, interpolated, other', () => {
   assert.deepEqual(modes, [['a', 'bridge', undefined], ['b', 'none', undefined], ['c', 'service', 'vpn'], ['d', 'other', undefined], ['e', 'other', undefined]]);
 });
 
+test('container_name: literal, interpolated, unknown, and an override replaces it', () => {
+  const base = 'services:\n  a: { container_name: gw }\n  b: { container_name: "${PREFIX:-edge}-mta" }\n  c: { container_name: "${UNSET}" }\n  d: { image: x }\n';
+  const override = 'services:\n  a: { container_name: gw2 }\n';
+  const p = analyzeCompose([file('/w/x/compose.yaml', base), file('/w/x/compose.override.yaml', override)]).projects[0];
+  assert.deepEqual(p.services.map((s) => [s.name, value(s.containerName?.value)]), [['a', 'gw2'], ['b', 'edge-mta'], ['c', null], ['d', undefined]]);
+  assert.equal(p.services[0].containerName?.at.file, '/w/x/compose.override.yaml');
+});
+
 test('YAML anchors and merge keys are followed', () => {
   const text = [
     'x-net: &net',
