@@ -64,8 +64,8 @@ const collect = (d) => {
 collect(ws);
 const cacheDir = join(ws, '.soak-cache');
 
-// No NUL: a file holding one is binary to the CLI (skipped) but an open buffer is analysed.
-const TOKENS = ['{', '}', ';', '=', '"', "''", '${', '[', ']', '\n', '\n  ', ' ', '#', 'mynetworks = ::1/128\n', 'inet_protocols = all\n', '  -o smtp_bind_address6=2001:db8::25\n',
+// NUL makes a buffer binary: skipped by the language server as by the CLI's walk.
+const TOKENS = ['\u0000', '{', '}', ';', '=', '"', "''", '${', '[', ']', '\n', '\n  ', ' ', '#', 'mynetworks = ::1/128\n', 'inet_protocols = all\n', '  -o smtp_bind_address6=2001:db8::25\n',
   'networking.hostName = "mail";\n', 'services:\n  x:\n    ports: ["25:25"]\n', '\u202E', '\u2066', '\r\n', 'relayhost = [relay.acme.example]:587\n', 'mail.acme.example', '2001:db8::25', '192.0.2.25'];
 
 const dns = await startBadDnsServer('random', { slowMs: 1500 });

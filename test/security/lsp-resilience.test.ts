@@ -182,6 +182,29 @@ describe('oversized files', () => {
       await s.stop();
     }
   });
+
+  it('an open buffer with NUL bytes is not analysed, as the walk skips such a file on disk; said once', { timeout: 60_000 }, async () => {
+    const dir = workspace();
+    const s = await LspSession.start(dir, { initializationOptions: { dns: { mode: 'off' } } });
+    const warnings: string[] = [];
+    s.connection.onNotification('window/showMessage', (p: { type: number; message: string }) => warnings.push(p.message));
+    try {
+      const { uri: u } = s.open(join(dir, 'legacy-relay/main.cf'));
+      const first = await s.diagnosticsFor(u, (p) => p.version === 1);
+      assert.ok(first.diagnostics.length > 0, 'the text file is analysed');
+      let v = s.change(u, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '\u0000\u0001' }]);
+      await s.nextDone((d) => d.versions[u] === v || d.versions[u] === undefined);
+      v = s.change(u, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '\u0000' }]);
+      const binary = await s.diagnosticsFor(u, (p) => p.diagnostics.length === 0, 20_000);
+      assert.deepEqual(binary.diagnostics, [], 'not analysed with binary content');
+      assert.equal(warnings.filter((w) => w.includes('main.cf') && /binary content/.test(w)).length, 1, warnings.join('\n'));
+      v = s.change(u, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 3 } }, text: '' }]);
+      const again = await s.diagnosticsFor(u, (p) => p.version === v && p.diagnostics.length > 0, 20_000);
+      assert.deepEqual(again.diagnostics.map((d) => d.code), first.diagnostics.map((d) => d.code));
+    } finally {
+      await s.stop();
+    }
+  });
 });
 
 describe('closing a document', () => {

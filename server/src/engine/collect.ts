@@ -51,9 +51,14 @@ function readListedFile(path: string, kind: FileKind, reader: BoundedReader): Re
   }
 }
 
-/** A binary file (a NUL byte: a database or image that merely has a matching name) is no source. */
+/** A NUL byte near the start: a database or image that merely has a matching name. */
+export function isBinaryText(text: string): boolean {
+  return text.slice(0, 8192).includes('\u0000');
+}
+
+/** A binary file is no source. */
 function sourceOf(path: string, kind: FileKind, text: string): ReturnType<typeof readSourceFile> {
-  if (text.slice(0, 8192).includes('\u0000')) return { reason: 'binary content (NUL bytes), not a configuration file', unreadable: false };
+  if (isBinaryText(text)) return { reason: 'binary content (NUL bytes), not a configuration file', unreadable: false };
   return { file: { path, kind, text } };
 }
 

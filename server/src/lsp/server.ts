@@ -172,7 +172,7 @@ export function startLanguageServer(deps: ServerDeps = {}): Connection {
     progress?.begin('infra-review', undefined, 'analysing the workspace');
     try {
       const files = workspace.snapshot();
-      noticeOversized();
+      noticeSkippedOpen();
       const versions = openVersions();
       const dns = await ensureDns(files);
       if (signal.aborted) return;
@@ -259,15 +259,15 @@ export function startLanguageServer(deps: ServerDeps = {}): Connection {
     if (workspace.setMaxFileBytes(settings.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES)) workspace.scan();
   }
 
-  /** Open buffers over the size limit are not analysed: said once per document. */
-  const oversizedNotified = new Set<string>();
-  function noticeOversized(): void {
-    const now = workspace.oversizedOpen();
-    for (const uri of [...oversizedNotified]) if (!now.some((d) => d.uri === uri)) oversizedNotified.delete(uri);
+  /** Open buffers over the size limit or with binary content are not analysed: said once per document. */
+  const skippedNotified = new Set<string>();
+  function noticeSkippedOpen(): void {
+    const now = workspace.skippedOpen();
+    for (const uri of [...skippedNotified]) if (!now.some((d) => d.uri === uri)) skippedNotified.delete(uri);
     for (const d of now) {
-      if (oversizedNotified.has(d.uri)) continue;
-      oversizedNotified.add(d.uri);
-      const message = `infra-review: ${d.path} is ${d.bytes} bytes, above infraReview.maxFileSize (${workspace.maxFileBytes}); it is not analysed.`;
+      if (skippedNotified.has(d.uri)) continue;
+      skippedNotified.add(d.uri);
+      const message = `infra-review: ${d.path} ${d.reason}; it is not analysed.`;
       log(message);
       // A notification, not showWarningMessage's request: nothing to await, nothing to reject.
       void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });

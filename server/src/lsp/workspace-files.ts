@@ -7,7 +7,7 @@ import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { classifyFile } from '../core/files';
 import type { SourceFile } from '../core/source';
-import { collectFiles, DEFAULT_MAX_FILE_BYTES, readSourceFile, toSlash } from '../engine/collect';
+import { collectFiles, DEFAULT_MAX_FILE_BYTES, isBinaryText, readSourceFile, toSlash } from '../engine/collect';
 import type { OpenDocument, OpenDocuments } from './documents';
 
 /** The directories collect.ts never walks; watched-file events from them are ignored likewise. */
@@ -52,12 +52,21 @@ export class WorkspaceFiles {
     return this.maxBytes;
   }
 
-  /** Open buffers above the size limit: not analysed (neither is their file on disk). */
-  oversizedOpen(): { uri: string; path: string; bytes: number }[] {
-    return this.open
-      .all()
-      .filter((d) => tooLarge(d.source.text, this.maxBytes))
-      .map((d) => ({ uri: d.uri, path: d.path, bytes: Buffer.byteLength(d.source.text, 'utf8') }));
+  /**
+   * Open buffers not analysed (neither is their file on disk), with why: above the size
+   * limit, or binary content, which the walk skips on disk too.
+   */
+  skippedOpen(): { uri: string; path: string; reason: string }[] {
+    return this.open.all().flatMap((d) => {
+      const reason = this.skipReason(d.source.text);
+      return reason ? [{ uri: d.uri, path: d.path, reason }] : [];
+    });
+  }
+
+  private skipReason(text: string): string | undefined {
+    if (tooLarge(text, this.maxBytes)) return `is ${Buffer.byteLength(text, 'utf8')} bytes, above infraReview.maxFileSize (${this.maxBytes})`;
+    if (isBinaryText(text)) return 'has binary content (NUL bytes)';
+    return undefined;
   }
 
   setExtraZones(paths: readonly string[]): void {
@@ -102,7 +111,7 @@ export class WorkspaceFiles {
   private buildSnapshot(docs: readonly OpenDocument[]): SourceFile[] {
     const out = new Map(this.disk);
     for (const doc of docs) {
-      if (tooLarge(doc.source.text, this.maxBytes)) {
+      if (this.skipReason(doc.source.text)) {
         out.delete(doc.path);
         continue;
       }
