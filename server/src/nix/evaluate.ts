@@ -13,7 +13,7 @@ import { concatStrings } from './strings';
 import { buildString } from './string-literal';
 import type { Attr, DynAttr, NixValue, Of, Span } from './values';
 import { Lazy, describe, ownAttr, plainString, spanOf, strValue, unknownValue } from './values';
-import { globalScope, toStringValue } from './lib';
+import { globalScope, mkIfApplies, toStringValue } from './lib';
 
 /** Lexical variables, or the attribute set of a `with`, chained to the enclosing scope. */
 export interface Scope {
@@ -649,9 +649,10 @@ function valuesEqual(l: NixValue, r: NixValue): boolean | undefined {
   return undefined;
 }
 
-/** A `mkMerge` selected from (rare outside modules): its attribute sets, merged shallowly. */
+/** A `mkMerge` or `mkIf` selected from (rare outside modules): its attribute sets, merged shallowly. */
 function mergeForSelect(v: Of<'merge'>): NixValue {
   const attrs = new Map<string, Attr>();
+  if (!mkIfApplies(v)) return { k: 'attrs', attrs, at: v.at };
   for (const p of v.parts) {
     const part = p.force();
     if (part.k !== 'attrs') return unknownValue('selection from a mkMerge of non-sets', v.at);

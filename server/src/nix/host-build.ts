@@ -48,7 +48,8 @@ export function buildHost(ws: Workspace, sources: ReadonlyMap<string, SourceFile
 /** A module outside every host that enables Postfix: an instance without a host. */
 export function buildOrphanInstance(ws: Workspace, sources: ReadonlyMap<string, SourceFile>, file: string, id: string): PostfixInstance | undefined {
   const g = ws.closure([{ file }]);
-  const cfg = ws.hostConfig(g.modules);
+  // No host decides its `mkIf` conditions: read what it sets when enabled.
+  const cfg = ws.hostConfig(g.modules, 'would-enable');
   return postfixInstance(undefined, cfg, new Locations(sources, startOf(file)), id);
 }
 

@@ -4,8 +4,8 @@
  * plain < mkDefault < option default). Also answers the evaluator's `config.*` lookups.
  */
 import type { ModuleEval } from './module';
-import { PRIORITY } from './lib';
-import type { NixValue, Span } from './values';
+import { mkIfApplies, PRIORITY } from './lib';
+import type { NixValue, Of, Span } from './values';
 import { Lazy, OpenAttrs, ownAttr, unknownValue } from './values';
 import type { Attr } from './values';
 
@@ -22,10 +22,39 @@ export interface Def {
 
 const MAX_LOOKUP_DEPTH = 12;
 
+/**
+ * How `mkIf` conditions are read: `host` evaluates them in the host's configuration (a
+ * module enabled by an option the host leaves false sets nothing); `would-enable` takes every
+ * condition but a literal false as met, for a module no host imports (what it sets when
+ * some host enables it).
+ */
+export type ConditionMode = 'host' | 'would-enable';
+
 export class HostConfig {
   private readonly memo = new Map<string, NixValue | undefined | 'pending'>();
   private lookupDepth = 0;
   private modules: readonly ModuleEval[] = [];
+  private readonly applies: Applies;
+  /** `config.*` reads so far: tells whether forcing a condition read the configuration. */
+  private lookups = 0;
+  private readonly readsConfig = new WeakMap<Lazy, boolean>();
+
+  constructor(conditions: ConditionMode = 'host') {
+    this.applies = conditions === 'host' ? mkIfApplies : (v) => this.wouldApply(v);
+  }
+
+  /** `would-enable`: a condition that reads the configuration counts as met. */
+  private wouldApply(v: Of<'merge'>): boolean {
+    if (!v.when) return true;
+    let reads = this.readsConfig.get(v.when);
+    if (reads === undefined) {
+      const before = this.lookups;
+      v.when.force();
+      reads = this.lookups !== before;
+      this.readsConfig.set(v.when, reads);
+    }
+    return reads || mkIfApplies(v);
+  }
 
   /** Modules are set after construction: their evaluators call back into `lookup`. */
   setModules(modules: readonly ModuleEval[]): void {
@@ -38,7 +67,7 @@ export class HostConfig {
     const out: Def[] = [];
     for (const m of this.modules) {
       const root = m.config.force();
-      walk(root, path, 0, PRIORITY.plain, root.at, root.at, m.file, out, undefined);
+      walk(root, path, 0, PRIORITY.plain, root.at, root.at, m.file, out, undefined, this.applies);
     }
     return out;
   }
@@ -60,6 +89,7 @@ export class HostConfig {
 
   /** For the evaluator: `config.<path>` of this host as a value, or undefined when not known. */
   lookup(path: readonly string[]): NixValue | undefined {
+    this.lookups++;
     const id = path.join('\u0000');
     const hit = this.memo.get(id);
     if (hit === 'pending') return undefined;
@@ -141,10 +171,15 @@ export function winning(defs: readonly Def[]): Def[] {
   return defs.filter((d) => d.value.k === 'unknown' || d.dynamicKey || d.priority === best);
 }
 
-function walk(v: NixValue, path: readonly string[], i: number, prio: number, bindingAt: Span, keyAt: Span, file: string, out: Def[], dyn: string | undefined): void {
+type Applies = (v: Of<'merge'>) => boolean;
+
+function walk(v: NixValue, path: readonly string[], i: number, prio: number, bindingAt: Span, keyAt: Span, file: string, out: Def[], dyn: string | undefined, applies: Applies): void {
   const p = v.priority ?? prio;
   if (v.k === 'merge') {
-    for (const part of v.parts) walk(part.force(), path, i, p, bindingAt, keyAt, file, out, dyn);
+    // A mkIf's condition is read only when its content defines something at `path`.
+    const found: Def[] = v.when ? [] : out;
+    for (const part of v.parts) walk(part.force(), path, i, p, bindingAt, keyAt, file, found, dyn, applies);
+    if (found !== out && found.length && applies(v)) out.push(...found);
     return;
   }
   if (i === path.length) {
@@ -153,8 +188,8 @@ function walk(v: NixValue, path: readonly string[], i: number, prio: number, bin
   }
   if (v.k === 'attrs') {
     const a = ownAttr(v.attrs, path[i]);
-    if (a) walk(a.value.force(), path, i + 1, p, a.bindingAt, a.keyAt, file, out, dyn);
-    for (const d of v.dynamic ?? []) walk(d.value.force(), path, i + 1, p, d.bindingAt, d.keyAt, file, out, d.reason);
+    if (a) walk(a.value.force(), path, i + 1, p, a.bindingAt, a.keyAt, file, out, dyn, applies);
+    for (const d of v.dynamic ?? []) walk(d.value.force(), path, i + 1, p, d.bindingAt, d.keyAt, file, out, d.reason, applies);
     return;
   }
   if (v.k === 'unknown') {

@@ -6,7 +6,7 @@
  */
 import { posix } from 'node:path';
 import type { MissingImport } from '../model/types';
-import { HostConfig } from './host-config';
+import { HostConfig, type ConditionMode } from './host-config';
 import type { Locations } from './locate';
 import type { ImportRef, ModuleEval } from './module';
 import { evaluateModule, evaluateModuleWith, importsOf, moduleArgs, readsConfig } from './module';
@@ -89,8 +89,8 @@ export class Workspace {
   }
 
   /** The host configuration of a module list: modules reading `config` see the host's values. */
-  hostConfig(modules: readonly ModuleRef[]): HostConfig {
-    const cfg = new HostConfig();
+  hostConfig(modules: readonly ModuleRef[], conditions: ConditionMode = 'host'): HostConfig {
+    const cfg = new HostConfig(conditions);
     const hooks = { configLookup: (path: readonly string[]) => cfg.lookup(path) };
     const evals: ModuleEval[] = [];
     for (const m of modules) {

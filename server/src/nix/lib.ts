@@ -128,13 +128,18 @@ const optionalString = fn('optionalString', 2, ([c, x], at) => {
   return unknownValue(cond.k === 'unknown' ? `condition not evaluable (${cond.reason})` : 'condition is not a boolean', at);
 });
 
-const mkIf = fn('mkIf', 2, ([c, x], at) => {
-  const cond = c.force();
-  // A literal false drops the definition; anything else is transparent (the reviewer reads
-  // what the configuration would set when enabled).
-  if (cond.k === 'bool' && !cond.b) return { k: 'merge', parts: [], at };
-  return x.force();
-});
+const mkIf = fn('mkIf', 2, ([c, x], at) => ({ k: 'merge', parts: [x], at, when: c }));
+
+/**
+ * Whether the definitions of a merge apply: a `mkIf` whose condition is false drops them;
+ * anything else is transparent (the reviewer reads what the configuration would set when
+ * enabled, also when the condition cannot be evaluated).
+ */
+export function mkIfApplies(v: Of<'merge'>): boolean {
+  if (!v.when) return true;
+  const cond = v.when.force();
+  return !(cond.k === 'bool' && !cond.b);
+}
 
 const mkMerge = fn('mkMerge', 1, ([list], at) => {
   const l = forceList(list.force(), at);

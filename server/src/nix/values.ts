@@ -46,7 +46,13 @@ export type NixValue =
   | (Base & { readonly k: 'list'; readonly items: readonly Lazy[] })
   | (Base & { readonly k: 'attrs'; readonly attrs: ReadonlyMap<string, Attr>; readonly dynamic?: readonly DynAttr[] })
   | (Base & { readonly k: 'fn'; readonly call: (arg: Lazy, at: Span) => NixValue; readonly name?: string; readonly formals?: readonly string[] })
-  | (Base & { readonly k: 'merge'; readonly parts: readonly Lazy[] })
+  /**
+   * `mkMerge` parts, or a `mkIf`'s content (one part) with its condition in `when`. As the
+   * module system pushes `mkIf` down to each option, the condition is read only where a
+   * definition under it is used (see `mkIfApplies`), never to find out which names a module
+   * defines: `config = mkIf config.x.enable { ... }` does not make `x.enable` depend on itself.
+   */
+  | (Base & { readonly k: 'merge'; readonly parts: readonly Lazy[]; readonly when?: Lazy })
   | (Base & { readonly k: 'unknown'; readonly reason: string; readonly configPath?: readonly string[] });
 
 export type ValueKind = NixValue['k'];

@@ -71,14 +71,18 @@ test('let, rec, with, inherit and inherit-from', () => {
 });
 
 test('module helpers are transparent and keep priorities', () => {
-  const { v } = evalText('{ a = lib.mkIf true { x = 1; }; b = lib.mkForce "f"; c = lib.mkDefault 3; d = lib.mkMerge [ { y = 1; } ]; e = lib.mkIf false 1; o = lib.mkOverride 10 2; }');
-  assert.deepEqual(plain(get(v, 'a')), { x: 1 });
+  const { v } = evalText('{ a = lib.mkIf true { x = 1; }; b = lib.mkForce "f"; c = lib.mkDefault 3; d = lib.mkMerge [ { y = 1; } ]; e = lib.mkIf false 1; o = lib.mkOverride 10 2; s = (lib.mkIf true { z = 2; }).z; }');
+  // mkIf keeps its condition beside its content; the condition is read where a definition is used.
+  const a = get(v, 'a');
+  assert.ok(a.k === 'merge' && a.when && a.parts.length === 1);
+  assert.deepEqual(plain(a.parts[0].force()), { x: 1 });
+  assert.equal(plain(get(v, 's')), 2);
   assert.equal(get(v, 'b').priority, 50);
   assert.equal(get(v, 'c').priority, 1000);
   assert.equal(get(v, 'o').priority, 10);
   assert.equal(get(v, 'd').k, 'merge');
   const e = get(v, 'e');
-  assert.ok(e.k === 'merge' && e.parts.length === 0);
+  assert.ok(e.k === 'merge' && e.when?.force().k === 'bool');
 });
 
 test('lists, ++, //, concatStringsSep, optional(s), toString', () => {

@@ -181,3 +181,55 @@ test('a computed attribute name that reads config does not hide config values fr
   assert.equal(param(r.postfix[0], 'mydomain')?.value, 'site.example');
   assert.deepEqual(r.hosts[0].mailDomains.map((d) => d.domain), ['site.example']);
 });
+
+test('mkIf conditions that read config are decided by the host, as NixOS pushes mkIf down to each option', async () => {
+  // The classic module shape: an enable option, and its config under mkIf. Reading which names
+  // the module defines must not evaluate the condition (that made `mailstack.enable` depend on
+  // itself, so the condition was unknown and the module counted as enabled on every host).
+  const root = '/fleet';
+  const module = {
+    path: `${root}/modules/mailstack.nix`,
+    kind: 'nix' as const,
+    text:
+      '{ config, lib, ... }:\nlet cfg = config.services.mailstack; in {\n  options.services.mailstack.enable = lib.mkEnableOption "mail";\n' +
+      '  config = lib.mkIf cfg.enable {\n    services.postfix.enable = true;\n    services.postfix.settings.main.mynetworks = [ "127.0.0.0/8" ];\n' +
+      '    networking.interfaces.ens3.ipv6.addresses = lib.mkIf (config.networking.hostName == "on") [ { address = "2001:db8::25"; prefixLength = 64; } ];\n  };\n}\n',
+  };
+  const host = (name: string, body: string): SourceFile => ({
+    path: `${root}/hosts/${name}/default.nix`,
+    kind: 'nix',
+    text: `{ ... }: {\n  imports = [ ../../modules/mailstack.nix ];\n  networking.hostName = "${name}";\n${body}}\n`,
+  });
+  const r = await analyzeNix([module, host('on', '  services.mailstack.enable = true;\n'), host('off', '  services.mailstack.enable = false;\n'), host('unset', '')], { root });
+  const byName = (n: string) => r.hosts.find((h) => h.id === `hosts/${n}/default.nix`)!;
+  assert.ok(byName('on').postfix, 'enabled: Postfix from the module');
+  assert.equal(param(r.postfix.find((p) => p.id === byName('on').postfix), 'mynetworks')?.value, '127.0.0.0/8');
+  assert.deepEqual(addrs(byName('on')), ['ens3 2001:db8::25/64'], 'a nested mkIf that holds');
+  for (const n of ['off', 'unset']) {
+    assert.equal(byName(n).postfix, undefined, `${n}: the module sets nothing`);
+    assert.deepEqual(addrs(byName(n)), [], n);
+  }
+  // No host imports the module: it is read as it would be when enabled.
+  const alone = await analyzeNix([module], { root });
+  assert.equal(alone.hosts.length, 0);
+  assert.equal(param(alone.postfix[0], 'mynetworks')?.value, '127.0.0.0/8');
+});
+
+test('a mkIf that holds keeps its definitions, a literal false drops them, an unknown condition is transparent', async () => {
+  const root = '/fleet';
+  const files: SourceFile[] = [
+    {
+      path: `${root}/hosts/a/default.nix`,
+      kind: 'nix',
+      text:
+        '{ config, lib, pkgs, ... }: {\n  networking.hostName = "a";\n  services.postfix.enable = true;\n' +
+        '  services.postfix.settings.main = lib.mkMerge [\n    (lib.mkIf config.services.postfix.enable { myorigin = "a.example"; })\n' +
+        '    (lib.mkIf false { mydomain = "dropped.example"; })\n    (lib.mkIf pkgs.stdenv.isLinux { relayhost = "[relay.example]:587"; })\n  ];\n}\n',
+    },
+  ];
+  const r = await analyzeNix(files, { root });
+  const pf = r.postfix[0];
+  assert.equal(param(pf, 'myorigin')?.value, 'a.example', 'the condition reads the option it sits beside');
+  assert.equal(param(pf, 'mydomain'), undefined);
+  assert.equal(param(pf, 'relayhost')?.value, '[relay.example]:587');
+});
