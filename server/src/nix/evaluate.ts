@@ -313,7 +313,7 @@ export class Evaluator {
     if (!body) return this.unknown('function without body', node);
     const scanned = scanFormals(node);
     const universal = scanned ? null : node.childForFieldName('universal');
-    const formals = scanned ? scanned.map((k) => this.scannedFormal(k)) : this.formalsOf(node);
+    const formals: readonly Formal[] | undefined = scanned ?? this.formalsOf(node);
     const names = formals?.map((f) => f.name).filter((n) => n);
     return {
       k: 'fn',
@@ -323,35 +323,39 @@ export class Evaluator {
         const vars = new Map<string, Lazy>();
         if (universal) vars.set(universal.text, arg);
         const inner: Scope = { vars, parent: scope };
-        for (const f of formals ?? []) {
-          const { name, dflt } = f;
-          if (!name) continue;
-          vars.set(
-            name,
-            new Lazy(() => {
-              const a = arg.force();
-              if (a.k === 'attrs') {
-                const got = a.attrs.get(name);
-                if (got) return got.value.force();
-              } else if (a.k === 'unknown') {
-                return dflt ? this.eval(dflt, inner) : unknownValue(`argument '${name}' (${a.reason})`, f.at());
-              }
-              return dflt ? this.eval(dflt, inner) : unknownValue(`argument '${name}' not given`, f.at());
-            }),
-          );
-        }
+        for (const f of formals ?? []) if (f.name) vars.set(f.name, this.formalValue(f, arg, inner));
         return this.eval(body, inner);
       },
     };
   }
 
-  /** The formals of `{ a, b ? d, ... }:` read from the tree; undefined for `x: body`. */
-  private formalsOf(node: Node): Formal[] | undefined {
-    return formalNodes(node)?.map((f) => ({ name: f.childForFieldName('name')?.text ?? '', dflt: f.childForFieldName('default'), at: () => this.span(f) }));
+  /**
+   * A formal's value in one call. Made here, not in `call`: a closure there would keep the
+   * function's body node (and every child list web-tree-sitter cached under it) alive for as
+   * long as any argument stays unforced.
+   */
+  private formalValue(f: Formal, arg: Lazy, inner: Scope): Lazy {
+    return new Lazy(() => {
+      const { name } = f;
+      const dflt = f instanceof ScannedKey ? null : f.dflt;
+      const a = arg.force();
+      if (a.k === 'attrs') {
+        const got = a.attrs.get(name);
+        if (got) return got.value.force();
+      } else if (a.k === 'unknown') {
+        return dflt ? this.eval(dflt, inner) : unknownValue(`argument '${name}' (${a.reason})`, this.formalSpan(f));
+      }
+      return dflt ? this.eval(dflt, inner) : unknownValue(`argument '${name}' not given`, this.formalSpan(f));
+    });
   }
 
-  private scannedFormal(k: ScannedKey): Formal {
-    return { name: k.name, dflt: null, at: () => ({ file: this.file, start: k.start, end: k.end }) };
+  /** The formals of `{ a, b ? d, ... }:` read from the tree; undefined for `x: body`. */
+  private formalsOf(node: Node): TreeFormal[] | undefined {
+    return formalNodes(node)?.map((f) => ({ name: f.childForFieldName('name')?.text ?? '', dflt: f.childForFieldName('default'), node: f }));
+  }
+
+  private formalSpan(f: Formal): Span {
+    return f instanceof ScannedKey ? { file: this.file, start: f.start, end: f.end } : this.span(f.node);
   }
 
   private evalLet(node: Node, scope: Scope): NixValue {
@@ -680,12 +684,15 @@ function shorten(text: string): string {
   return one.length > 40 ? one.slice(0, 40) + '…' : one;
 }
 
-/** A formal argument of a function: its name, default expression and span. */
-interface Formal {
+/** A formal argument read from the tree: its name, default expression and node (for its span). */
+interface TreeFormal {
   readonly name: string;
   readonly dflt: Node | null;
-  readonly at: () => Span;
+  readonly node: Node;
 }
+
+/** A formal argument of a function; one the scan read has no default. */
+type Formal = ScannedKey | TreeFormal;
 
 /** A key of an attrpath: its syntax node, or (plain identifiers) what the text says. */
 type AttrKey = Node | ScannedKey;

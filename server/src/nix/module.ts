@@ -81,9 +81,10 @@ function namesConfigInBody(parsed: ParsedNix): boolean {
 export function evaluateModuleWith(parsed: ParsedNix, hooks: EvalHooks): ModuleEval {
   const file = parsed.file.path;
   const ev = new Evaluator(file, parsed.file.text, hooks);
-  const rootNode = parsed.tree.rootNode;
+  // The root node is read inside: a node captured here would outlive the evaluation (the
+  // getters below share this scope), and with it every child list web-tree-sitter cached.
   const top = new Lazy(() => {
-    let v = ev.eval(rootNode, {});
+    let v = ev.eval(parsed.tree.rootNode, {});
     // A module may be a function returning a module function (flake-style argument passing).
     for (let i = 0; i < 2 && v.k === 'fn'; i++) v = v.call(Lazy.of(moduleArgs(v.formals, v.at)), v.at);
     return v;
