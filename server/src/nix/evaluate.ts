@@ -95,8 +95,7 @@ export class Evaluator {
         if (!value.bindings.length) return { k: 'attrs', attrs: new Map(), at };
         const root = new AttrsBuilder(this.file);
         this.addScannedBindings(root, value, scope, this.depth);
-        const built = root.build(this);
-        return { k: 'attrs', attrs: built.attrs, dynamic: built.dynamic.length ? built.dynamic : undefined, at };
+        return root.value(this, at);
       }
     }
   }
@@ -365,8 +364,7 @@ export class Evaluator {
     const vars = new Map<string, Lazy>();
     const inner: Scope = { vars, parent: scope };
     if (set) {
-      const built = this.buildAttrs(set, inner, scope);
-      for (const [k, a] of built.attrs) vars.set(k, a.value);
+      for (const [k, a] of this.bindingsOf(set, inner, scope).build(this)) vars.set(k, a.value);
     }
     return this.eval(body, inner);
   }
@@ -375,26 +373,23 @@ export class Evaluator {
     const set = bindingSetOf(node);
     const at = this.span(node);
     if (!set) return { k: 'attrs', attrs: new Map(), at };
-    if (!rec) {
-      const built = this.buildAttrs(set, scope, scope);
-      return { k: 'attrs', attrs: built.attrs, dynamic: built.dynamic.length ? built.dynamic : undefined, at };
-    }
+    if (!rec) return this.bindingsOf(set, scope, scope).value(this, at);
     const vars = new Map<string, Lazy>();
     const inner: Scope = { vars, parent: scope };
-    const built = this.buildAttrs(set, inner, scope);
+    const built = this.bindingsOf(set, inner, scope).value(this, at);
     for (const [k, a] of built.attrs) vars.set(k, a.value);
-    return { k: 'attrs', attrs: built.attrs, dynamic: built.dynamic.length ? built.dynamic : undefined, at };
+    return built;
   }
 
   /**
-   * Builds the attributes of a binding set: `a.b.c = v`, `a = { b.c = v; }` and repeated
+   * The bindings of a binding set, placed and ready to build: `a.b.c = v`, `a = { b.c = v; }` and repeated
    * prefixes all land in one nested structure. `inherit` reads from `outer` (for `rec`
    * sets and `let`, the enclosing scope), values from `scope`.
    */
-  buildAttrs(set: Node, scope: Scope, outer: Scope): { attrs: Map<string, Attr>; dynamic: DynAttr[] } {
+  private bindingsOf(set: Node, scope: Scope, outer: Scope): AttrsBuilder {
     const root = new AttrsBuilder(this.file);
     this.addBindings(root, set, scope, outer, this.depth);
-    return root.build(this);
+    return root;
   }
 
   /** `depth` counts the evaluation depth plus the nested sets around `set` (the nesting limit). */
@@ -447,7 +442,7 @@ export class Evaluator {
       // Nesting counts against the same depth limit as evaluation: hostile nesting ends as an
       // unknown value instead of a stack overflow.
       if (depth >= MAX_DEPTH) {
-        t.setValue(key, () => new Lazy(() => this.unknown('attribute sets nested too deep', expr)), node, site);
+        if (!t.has(key)) t.setValue(key, new Lazy(() => this.unknown('attribute sets nested too deep', expr)), node, site);
         return;
       }
       const sub = t.child(key, node, site);
@@ -459,7 +454,7 @@ export class Evaluator {
       }
     }
     if (expr) {
-      t.setValue(key, () => this.lazy(expr, scope), node, site);
+      if (!t.has(key)) t.setValue(key, this.lazy(expr, scope), node, site);
       return;
     }
     const sub = t.child(key, node, site);
@@ -473,10 +468,13 @@ export class Evaluator {
 
   /** addPath's last step for a scanned value: a nested set merges like a `{ ... }` node, the rest is lazy. */
   private placeScanned(t: AttrsBuilder, key: string, keyNode: AttrKey, value: ScannedLiteral, site: BindingSite, scope: Scope, depth: number): void {
-    if (value.kind !== 'set') return t.setValue(key, () => this.scannedLazy(value, scope), keyNode, site);
+    if (value.kind !== 'set') {
+      if (!t.has(key)) t.setValue(key, this.scannedLazy(value, scope), keyNode, site);
+      return;
+    }
     const at: Span = { file: this.file, start: value.start, end: value.end };
     if (depth >= MAX_DEPTH) {
-      t.setValue(key, () => new Lazy(() => this.unknown('attribute sets nested too deep', at)), keyNode, site);
+      if (!t.has(key)) t.setValue(key, new Lazy(() => this.unknown('attribute sets nested too deep', at)), keyNode, site);
       return;
     }
     const sub = t.child(key, keyNode, site);
@@ -498,7 +496,7 @@ export class Evaluator {
       const inner = valueNode ? this.eval(valueNode, scope) : this.unknown('incomplete binding', keyNode);
       return nest(names.map((k) => (typeof k === 'string' ? k : '?')), inner, bindingAt);
     });
-    t.dynamic.push({ reason: (key as Of<'unknown'>).reason ?? 'attribute name not evaluable', value, keyAt: this.span(keyNode), bindingAt });
+    t.addDynamic({ reason: (key as Of<'unknown'>).reason ?? 'attribute name not evaluable', value, keyAt: this.span(keyNode), bindingAt });
   }
 
   /** One key of an attrpath: its name, or an unknown value when it cannot be evaluated. */
@@ -516,9 +514,10 @@ export class Evaluator {
     const fromNode = b.type === 'inherit_from' ? b.childForFieldName('expression') : null;
     if (!attrsNode) return;
     const from = fromNode ? this.lazy(fromNode, outer) : undefined;
+    let bindingAt: Span | undefined;
     for (const a of namedChildrenNoComments(attrsNode)) {
       const name = attrKey(a);
-      if (name === null) continue;
+      if (name === null || target.has(name)) continue;
       const at = this.span(a);
       const value = from
         ? new Lazy(() => {
@@ -531,7 +530,7 @@ export class Evaluator {
             return src.k === 'unknown' ? unknownValue(src.reason, at) : unknownValue(`cannot inherit from ${describe(src)}`, at);
           })
         : new Lazy(() => this.lookup(name, outer, at));
-      target.setValue(name, () => value, at, this.span(b));
+      target.setValue(name, value, at, (bindingAt ??= this.span(b)));
     }
   }
 
@@ -753,62 +752,77 @@ type Pending =
   | { readonly kind: 'set'; readonly set: Node; readonly scope: Scope; readonly depth: number }
   | { readonly kind: 'scanned'; readonly set: ScannedSet; readonly scope: Scope; readonly depth: number };
 
-/** Collects bindings of one attribute set level before they become (lazy) values. */
+/**
+ * Collects the bindings of one attribute set level. The map it fills is the set's own map of
+ * attributes: a nested set's entry holds a placeholder until this set is built, when it gets
+ * the lazy value that builds the nested set.
+ */
 class AttrsBuilder {
-  readonly entries = new Map<string, { value?: Lazy; sub?: AttrsBuilder; keyAt: Span; bindingAt: Span }>();
-  readonly dynamic: DynAttr[] = [];
+  private readonly attrs = new Map<string, Attr>();
+  private subs: Map<string, AttrsBuilder> | undefined;
+  dynamic: DynAttr[] | undefined;
   at?: Span;
   /** Placed in binding order when the set is built, so "first definition wins" is unchanged. */
-  private pending: Pending[] = [];
+  private pending: Pending[] | undefined;
 
   constructor(readonly file: string) {}
 
   defer(p: Pending): void {
-    this.pending.push(p);
+    (this.pending ??= []).push(p);
+  }
+
+  has(key: string): boolean {
+    return this.attrs.has(key);
+  }
+
+  addDynamic(a: DynAttr): void {
+    (this.dynamic ??= []).push(a);
   }
 
   /** The set under `key`, created by this binding when new (its spans are read only then). */
   child(key: string, keyNode: AttrKey, site: BindingSite): AttrsBuilder | undefined {
-    const e = this.entries.get(key);
-    if (!e) {
-      const sub = new AttrsBuilder(this.file);
-      this.entries.set(key, { sub, keyAt: keySpan(this.file, keyNode), bindingAt: site.at });
-      return sub;
-    }
     // `a = expr; a.b = 1;` is an error in Nix; keep the first definition.
-    return e.sub;
+    if (this.attrs.has(key)) return this.subs?.get(key);
+    const sub = new AttrsBuilder(this.file);
+    (this.subs ??= new Map()).set(key, sub);
+    this.attrs.set(key, { value: NESTED_SET_PLACEHOLDER, keyAt: keySpan(this.file, keyNode), bindingAt: site.at });
+    return sub;
   }
 
-  setValue(key: string, value: () => Lazy, keyNode: AttrKey | Span, site: BindingSite | Span): void {
-    if (this.entries.has(key)) return;
+  /** A value under a key not bound yet (callers check `has` first, before making the value). */
+  setValue(key: string, value: Lazy, keyNode: AttrKey | Span, site: BindingSite | Span): void {
     const keyAt = 'file' in keyNode ? keyNode : keySpan(this.file, keyNode);
-    this.entries.set(key, { value: value(), keyAt, bindingAt: site instanceof BindingSite ? site.at : site });
+    this.attrs.set(key, { value, keyAt, bindingAt: site instanceof BindingSite ? site.at : site });
   }
 
-  build(ev: Evaluator): { attrs: Map<string, Attr>; dynamic: DynAttr[] } {
+  /** The set's value (see build). */
+  value(ev: Evaluator, at: Span): Of<'attrs'> {
+    return { k: 'attrs', attrs: this.build(ev), dynamic: this.dynamic, at };
+  }
+
+  /** The set's attributes: its pending bindings placed, its nested sets lazy. Called once. */
+  build(ev: Evaluator): ReadonlyMap<string, Attr> {
     const pending = this.pending;
-    this.pending = [];
-    for (const p of pending) {
-      if (p.kind === 'path') ev.addPath(this, p.keys, p.site, p.scope, p.depth);
-      else if (p.kind === 'scanned') ev.addScannedBindings(this, p.set, p.scope, p.depth);
-      else ev.addBindings(this, p.set, p.scope, p.scope, p.depth);
-    }
-    const attrs = new Map<string, Attr>();
-    for (const [k, e] of this.entries) {
-      if (e.value) attrs.set(k, { value: e.value, keyAt: e.keyAt, bindingAt: e.bindingAt });
-      else if (e.sub) {
-        const sub = e.sub;
-        const at = sub.at ?? e.bindingAt;
-        attrs.set(k, {
-          value: new Lazy(() => {
-            const b = sub.build(ev);
-            return { k: 'attrs', attrs: b.attrs, dynamic: b.dynamic.length ? b.dynamic : undefined, at };
-          }, undefined, at),
-          keyAt: e.keyAt,
-          bindingAt: e.bindingAt,
-        });
+    this.pending = undefined;
+    if (pending) {
+      for (const p of pending) {
+        if (p.kind === 'path') ev.addPath(this, p.keys, p.site, p.scope, p.depth);
+        else if (p.kind === 'scanned') ev.addScannedBindings(this, p.set, p.scope, p.depth);
+        else ev.addBindings(this, p.set, p.scope, p.scope, p.depth);
       }
     }
-    return { attrs, dynamic: this.dynamic };
+    if (this.subs) {
+      for (const [k, sub] of this.subs) {
+        const placed = this.attrs.get(k)!;
+        const subAt = sub.at ?? placed.bindingAt;
+        // Setting an existing key keeps its place in the map's order.
+        this.attrs.set(k, { value: new Lazy(() => sub.value(ev, subAt), undefined, subAt), keyAt: placed.keyAt, bindingAt: placed.bindingAt });
+      }
+      this.subs = undefined;
+    }
+    return this.attrs;
   }
 }
+
+/** What a nested set's entry holds until its parent is built (never seen outside the builder). */
+const NESTED_SET_PLACEHOLDER = Lazy.of(unknownValue('nested set not built yet', { file: '', start: 0, end: 0 }));
