@@ -36,8 +36,6 @@ const MAX_DEPTH = 180;
 export class Evaluator {
   private steps = 0;
   private depth = 0;
-  /** `config.*` paths this file read (decides whether a host must re-evaluate it). */
-  readonly configPaths = new Set<string>();
 
   constructor(
     readonly file: string,
@@ -275,7 +273,6 @@ export class Evaluator {
 
   /** `config.a.b`: the host's merged value when known, else unknown carrying the path. */
   configRef(path: readonly string[], at: Span): NixValue {
-    this.configPaths.add(path.join('.'));
     const found = this.hooks.configLookup?.(path, at);
     if (found) return found;
     return unknownValue(`config.${path.join('.')} is not set to a known value here`, at, path);
