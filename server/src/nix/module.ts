@@ -86,7 +86,13 @@ export function evaluateModuleWith(parsed: ParsedNix, hooks: EvalHooks): ModuleE
   const top = new Lazy(() => {
     let v = ev.eval(parsed.tree.rootNode, {});
     // A module may be a function returning a module function (flake-style argument passing).
-    for (let i = 0; i < 2 && v.k === 'fn'; i++) v = v.call(Lazy.of(moduleArgs(v.formals, v.at)), v.at);
+    // The arguments are made when a formal is first read: most host files name `config`,
+    // `lib` or `pkgs` in their formals and never use them.
+    // (The thunk holds the formals and span only, not the function and its body's nodes.)
+    for (let i = 0; i < 2 && v.k === 'fn'; i++) {
+      const { formals, at } = v;
+      v = v.call(new Lazy(() => moduleArgs(formals, at)), at);
+    }
     return v;
   });
   const part = (key: string): Lazy | undefined => {
