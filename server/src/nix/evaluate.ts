@@ -397,7 +397,8 @@ export class Evaluator {
       const scanned = scanBindingKeys(b);
       if (scanned) {
         const keys = scanned.complete ? scanned.keys : [...scanned.keys, new UnreadKeys(scanned.keys.length)];
-        this.addPath(target, keys, new BindingSite(this.file, b, undefined, scanned.complete ? scanned.literal : undefined), scope, depth);
+        const site = scanned.complete && scanned.literal ? BindingSite.literal(this.file, b.startIndex, scanned.literal) : new BindingSite(this.file, b);
+        this.addPath(target, keys, site, scope, depth);
         continue;
       }
       const type = b.type;
@@ -714,21 +715,29 @@ class BindingSite {
 
   constructor(
     readonly file: string,
-    /** Absent for a binding of a scanned set: its keys are complete and its value scanned. */
+    /**
+     * Absent when the scan read the binding's keys and value: a binding placed in a set not
+     * built yet would otherwise keep its node (and what web-tree-sitter caches on it) alive.
+     */
     private readonly node: Node | undefined,
     private value?: Node | null,
     /** The value, when the scan read it (the binding then ends after it). */
     readonly literal?: ScannedBindingValue,
   ) {}
 
-  static scanned(file: string, b: ScannedBinding): BindingSite {
-    const site = new BindingSite(file, undefined, undefined, { value: b.value, bindingEnd: b.end });
-    site.span = { file, start: b.start, end: b.end };
+  /** A binding starting at `start` whose keys and value the scan read. */
+  static literal(file: string, start: number, literal: ScannedBindingValue): BindingSite {
+    const site = new BindingSite(file, undefined, undefined, literal);
+    site.span = { file, start, end: literal.bindingEnd };
     return site;
   }
 
+  static scanned(file: string, b: ScannedBinding): BindingSite {
+    return BindingSite.literal(file, b.start, { value: b.value, bindingEnd: b.end });
+  }
+
   get at(): Span {
-    return (this.span ??= this.literal ? { file: this.file, start: this.node!.startIndex, end: this.literal.bindingEnd } : spanOf(this.file, this.node!));
+    return (this.span ??= spanOf(this.file, this.node!));
   }
 
   /** The attrpath's keys from the `from`-th on, as syntax nodes. */
