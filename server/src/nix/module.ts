@@ -6,7 +6,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import { formalNodes, isComment, scanFormals } from './syntax';
-import type { EvalHooks } from './evaluate';
+import type { EvalHooks, Scope } from './evaluate';
 import { Evaluator } from './evaluate';
 import { libValue } from './lib';
 import type { ParsedNix } from './parse';
@@ -35,6 +35,10 @@ const MODULE_META = new Set(['imports', 'options', '_file', 'key', 'disabledModu
 
 const baseCache = new WeakMap<object, ModuleEval>();
 
+/** Shared by every evaluation (each module's kept its own empty objects to the end). */
+const NO_HOOKS: EvalHooks = Object.freeze({});
+const TOP_SCOPE: Scope = Object.freeze({});
+
 /**
  * The module, evaluated without a host (cached per parsed tree). Use `evaluateModuleFor`
  * when `config.*` references should resolve in a host.
@@ -42,7 +46,7 @@ const baseCache = new WeakMap<object, ModuleEval>();
 export function evaluateModule(parsed: ParsedNix): ModuleEval {
   let m = baseCache.get(parsed.tree);
   if (!m) {
-    m = evaluateModuleWith(parsed, {});
+    m = evaluateModuleWith(parsed, NO_HOOKS);
     baseCache.set(parsed.tree, m);
   }
   return m;
@@ -84,7 +88,7 @@ export function evaluateModuleWith(parsed: ParsedNix, hooks: EvalHooks): ModuleE
   // The root node is read inside: a node captured here would outlive the evaluation (the
   // getters below share this scope), and with it every child list web-tree-sitter cached.
   const top = new Lazy(() => {
-    let v = ev.eval(parsed.tree.rootNode, {});
+    let v = ev.eval(parsed.tree.rootNode, TOP_SCOPE);
     // A module may be a function returning a module function (flake-style argument passing).
     // The arguments are made when a formal is first read: most host files name `config`,
     // `lib` or `pkgs` in their formals and never use them.
