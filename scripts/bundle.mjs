@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Bundles the extension client and the server (LSP + CLI, one file) with esbuild, and
-// copies the wasm files they load next to them, so the .vsix needs no node_modules.
+// Bundles the extension client and the server (LSP + CLI; the libraries only the language
+// server uses in files of their own) with esbuild, and copies the wasm files they load next
+// to them, so the .vsix needs no node_modules.
 import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 
@@ -20,13 +21,43 @@ const common = {
   define: { 'import.meta.url': '__bundleUrl' },
   banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
 };
+
+// Libraries only the language server uses (a third of the server's code) get files of their
+// own next to it, required when `lsp` starts: V8 parses every byte of a script it loads, so
+// inside the server bundle they cost every CLI run about 7 ms of compilation.
+const LSP_LIBRARIES = {
+  'vscode-languageserver/node': 'vscode-languageserver.js',
+  'vscode-languageserver-textdocument': 'vscode-languageserver-textdocument.js',
+};
+const lspLibrariesAside = {
+  name: 'lsp-libraries-aside',
+  setup(b) {
+    b.onResolve({ filter: /^vscode-languageserver/ }, ({ path }) =>
+      path in LSP_LIBRARIES
+        ? { path: `./${LSP_LIBRARIES[path]}`, external: true }
+        : { errors: [{ text: `${path}: add it to LSP_LIBRARIES in scripts/bundle.mjs` }] },
+    );
+  },
+};
+
 const entries = [
   { in: 'client/src/extension.ts', out: 'dist/client.js', external: ['vscode'] },
-  { in: 'server/src/main.ts', out: 'dist/server.js', external: [] },
+  { in: 'server/src/main.ts', out: 'dist/server.js', external: [], plugins: [lspLibrariesAside] },
 ];
 for (const e of entries) {
   if (!existsSync(`${root}${e.in}`)) continue;
-  await build({ ...common, entryPoints: [`${root}${e.in}`], outfile: `${root}${e.out}`, external: e.external });
+  await build({ ...common, entryPoints: [`${root}${e.in}`], outfile: `${root}${e.out}`, external: e.external, plugins: e.plugins });
+}
+for (const [library, file] of Object.entries(LSP_LIBRARIES)) {
+  await build({
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
+    stdin: { contents: `module.exports = require(${JSON.stringify(library)});`, resolveDir: root, loader: 'js' },
+    outfile: `${dist}/${file}`,
+  });
 }
 for (const [from, to] of [
   ['grammars/tree-sitter-nix.wasm', 'dist/tree-sitter-nix.wasm'],

@@ -1,4 +1,4 @@
-/** The .vsix holds what the extension runs on without node_modules: both bundles and both wasm files. */
+/** The .vsix holds what the extension runs on without node_modules: both bundles, the language server's libraries and both wasm files. */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,7 +21,7 @@ test('vsce packages the bundled server, client and grammar wasm', { skip: unzip.
       { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const listing = execFileSync(unzip.path!, ['-l', vsix], { encoding: 'utf8' });
-    for (const f of ['extension/dist/server.js', 'extension/dist/client.js', 'extension/dist/tree-sitter-nix.wasm', 'extension/dist/web-tree-sitter.wasm', 'extension/package.json', 'extension/syntaxes/postfix-main-cf.tmLanguage.json']) {
+    for (const f of ['extension/dist/server.js', 'extension/dist/vscode-languageserver.js', 'extension/dist/vscode-languageserver-textdocument.js', 'extension/dist/client.js', 'extension/dist/tree-sitter-nix.wasm', 'extension/dist/web-tree-sitter.wasm', 'extension/package.json', 'extension/syntaxes/postfix-main-cf.tmLanguage.json']) {
       assert.match(listing, new RegExp(`\\s${f.replace(/[.]/g, '\\.')}\\n`), `${f} in the vsix:\n${listing}`);
     }
     assert.doesNotMatch(listing, /node_modules\/|\/out\/|\.map\n|\/test\//, 'no sources, tests, maps or dependencies');
