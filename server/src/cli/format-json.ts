@@ -1,9 +1,9 @@
 /** JSON output, exactly the shape of the CLI contract (version 1). Positions 0-based as in LSP. */
 import type { Finding } from '../core/finding';
-import { relativePath } from './paths';
+import { relativePaths } from './paths';
 
 export function findingsToJson(findings: readonly Finding[], cwd: string): unknown {
-  const rel = (file: string) => relativePath(file, cwd);
+  const rel = relativePaths(cwd);
   return {
     version: 1,
     findings: findings.map((f) => ({

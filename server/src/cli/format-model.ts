@@ -1,10 +1,10 @@
 /** `infra-review model --format json`: the model the rules see, with paths relative to cwd. */
 import type { Location } from '../core/text';
 import type { InfraModel, PostfixInstance, PostfixParam } from '../model/types';
-import { relativePath } from './paths';
+import { relativePaths } from './paths';
 
 export function modelToJson(model: InfraModel, cwd: string): unknown {
-  const rel = (f: string) => relativePath(f, cwd);
+  const rel = relativePaths(cwd);
   const loc = (at: Location) => ({ file: rel(at.file), range: at.range });
   const byId = new Map(model.postfix.map((p) => [p.id, p] as const));
   const mainValues = (params: readonly PostfixParam[]) => {

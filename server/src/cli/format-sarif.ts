@@ -8,7 +8,7 @@ import { ALL_RULES } from '../rules/registry';
 import type { RuleMeta } from '../rules/types';
 import { INTERNAL_ERROR_RULE } from '../engine/engine';
 import { VERSION } from './help';
-import { relativePath } from './paths';
+import { relativePaths } from './paths';
 
 const DOCS = 'https://example.invalid/infra-review/docs/rules.md';
 
@@ -57,9 +57,10 @@ export function formatSarif(findings: readonly Finding[], cwd: string): unknown 
     },
   ];
   const index = new Map(rules.map((r, i) => [r.id, i] as const));
+  const rel = relativePaths(cwd);
   const location = (file: string, range: Range, message?: string, id?: number) => ({
     ...(id !== undefined ? { id } : {}),
-    physicalLocation: { artifactLocation: { uri: relativePath(file, cwd), uriBaseId: '%SRCROOT%' }, region: region(range) },
+    physicalLocation: { artifactLocation: { uri: rel(file), uriBaseId: '%SRCROOT%' }, region: region(range) },
     ...(message ? { message: { text: sarifText(message) } } : {}),
   });
   return {
@@ -81,7 +82,7 @@ export function formatSarif(findings: readonly Finding[], cwd: string): unknown 
                 fixes: f.fixes.map((x) => ({
                   description: { text: sarifText(x.title) },
                   artifactChanges: groupByFile(x.edits).map(([file, edits]) => ({
-                    artifactLocation: { uri: relativePath(file, cwd), uriBaseId: '%SRCROOT%' },
+                    artifactLocation: { uri: rel(file), uriBaseId: '%SRCROOT%' },
                     replacements: edits.map((e) => ({ deletedRegion: region(e.range), insertedContent: { text: e.newText } })),
                   })),
                 })),
