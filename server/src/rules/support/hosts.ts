@@ -16,6 +16,7 @@ import type { AddressClaim, Host, InfraModel, PostfixInstance } from '../../mode
 import { wholeModel } from '../../model/types';
 import { recordsOf, type Lookups } from './dns';
 import { isGlobalV6, isSlaacForm, parseAddress, sameNetwork, type Ip } from './ip';
+import { oncePerObject } from './memo';
 
 const MAX_MAIL_DOMAINS = 8;
 const MAX_MX_TARGETS = 8;
@@ -38,21 +39,13 @@ function fromClaim(c: AddressClaim): HostAddress | undefined {
   return ip ? { ip, prefixLength: c.prefixLength, interface: c.interface, claim: c, at: c.at } : undefined;
 }
 
-const configured = new WeakMap<Host, HostAddress[]>();
-
-/** Addresses the host's network configuration claims (not Postfix settings, not DNS). */
-export function configuredAddresses(host: Host): HostAddress[] {
-  // Parsed once per host: every rule and every cross-host index asks.
-  let list = configured.get(host);
-  if (!list) {
-    list = host.network.addresses
-      .filter((c) => c.source === 'networking.interfaces' || c.source === 'systemd.network')
-      .map(fromClaim)
-      .filter((a): a is HostAddress => !!a);
-    configured.set(host, list);
-  }
-  return [...list];
-}
+/** Addresses the host's network configuration claims (not Postfix settings, not DNS); parsed once per host: every rule and every cross-host index asks. */
+export const configuredAddresses: (host: Host) => readonly HostAddress[] = oncePerObject((host) =>
+  host.network.addresses
+    .filter((c) => c.source === 'networking.interfaces' || c.source === 'systemd.network')
+    .map(fromClaim)
+    .filter((a): a is HostAddress => !!a),
+);
 
 interface HostIndex {
   /** Position in `model.hosts` of the first host with each id, and with each Postfix instance id. */
@@ -96,9 +89,9 @@ export function isInferredHost(host: Host): boolean {
 }
 
 /** Configured addresses; for a standalone Postfix host, the A/AAAA of its names (inferred). */
-export async function hostAddresses(host: Host, look: Lookups): Promise<HostAddress[]> {
-  const out = configuredAddresses(host);
-  if (!isInferredHost(host)) return out;
+export async function hostAddresses(host: Host, look: Lookups): Promise<readonly HostAddress[]> {
+  if (!isInferredHost(host)) return configuredAddresses(host);
+  const out = [...configuredAddresses(host)];
   const seen = new Set(out.map((a) => a.ip.text));
   for (const n of host.names) {
     for (const type of ['A', 'AAAA'] as const) {
@@ -216,7 +209,7 @@ export async function hostNamesWithDns(host: Host, look: Lookups): Promise<HostN
 export interface V6Facts {
   /** networking.enableIPv6 = false. */
   readonly disabled: boolean;
-  readonly staticGlobal: HostAddress[];
+  readonly staticGlobal: readonly HostAddress[];
   readonly dynamic: Host['network']['dynamicV6'];
   /**
    * Some interface explicitly asks for DHCPv6 (networkd `DHCP=yes|ipv6`, or `ipv6`), which could
@@ -228,7 +221,8 @@ export interface V6Facts {
   readonly hasUnknown: boolean;
 }
 
-export function v6Facts(host: Host): V6Facts {
+/** Once per host: several rules ask for every host, couldObtain for every address. */
+export const v6Facts: (host: Host) => V6Facts = oncePerObject((host) => {
   const en = host.network.ipv6Enabled;
   return {
     disabled: en.known && en.value === false,
@@ -237,7 +231,7 @@ export function v6Facts(host: Host): V6Facts {
     dhcp6: host.network.interfaces.some((i) => i.dhcp?.known && (i.dhcp.value === 'ipv6' || (i.dhcp.value === 'yes' && i.source === 'systemd.network'))),
     hasUnknown: host.network.unknownAddresses.length > 0,
   };
-}
+});
 
 /**
  * Could something on the host assign `ip` without the configuration writing it down?
