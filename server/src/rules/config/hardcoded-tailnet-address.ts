@@ -4,7 +4,7 @@
  */
 import type { Fix } from '../../core/finding';
 import type { Location } from '../../core/text';
-import { composeRelays, envText, isTailnetAddress, parseNextHop, postfixRelays, subLocation, type NextHop } from '../support/next-hops';
+import { composeRelays, envText, isTailnetAddress, parseNextHop, postfixRelays, sameLocation, subLocation, type NextHop } from '../support/next-hops';
 import type { RawFinding, Rule, RuleContext } from '../types';
 
 export const MAGICDNS_PLACEHOLDER = 'MACHINE.TAILNET-NAME.ts.net';
@@ -60,15 +60,14 @@ export const hardcodedTailnetAddress: Rule = {
     }
     for (const project of ctx.model.compose) {
       for (const service of project.services) {
-        const relayAts = new Set<string>();
-        for (const r of composeRelays(service)) {
-          relayAts.add(JSON.stringify(r.at));
+        const relays = composeRelays(service);
+        for (const r of relays) {
           if (!r.hop.address || !isTailnetAddress(r.hop.address)) continue;
           out.push({ at: r.at, message: `${r.setting} of service ${service.name} relays to the tailnet address ${r.hop.address}: ${WHY}; use the node's MagicDNS name`, fixes: nameFix(ctx, r.at, r.text, r.hop) });
         }
         for (const v of service.environment) {
           const t = envText(v);
-          if (!t || relayAts.has(JSON.stringify(t.at))) continue;
+          if (!t || relays.some((r) => sameLocation(r.at, t.at))) continue;
           const hop = parseNextHop(t.text.trim());
           if (!hop?.address || !isTailnetAddress(hop.address)) continue;
           out.push({ at: t.at, message: `${v.name} of service ${service.name} hard-codes the tailnet address ${hop.address}: ${WHY}; use the node's MagicDNS name`, fixes: t.text === t.text.trim() ? nameFix(ctx, t.at, t.text, hop) : [] });
