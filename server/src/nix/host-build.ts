@@ -6,12 +6,12 @@ import { posix } from 'node:path';
 import type { SourceFile } from '../core/source';
 import type { Location } from '../core/text';
 import type { Host, HostName, PostfixInstance } from '../model/types';
-import type { HostConfig } from './host-config';
+import type { OptionReader } from './host-config';
 import { winning } from './host-config';
 import type { ImportGraph, Workspace } from './hosts';
 import { missingImports } from './hosts';
 import { Locations, knownString } from './locate';
-import { boolOption, extractNetwork } from './network';
+import { boolOption, extractNetwork, winningBool } from './network';
 import { extractPostfix, type NixPostfix } from './postfix-options';
 import type { Span } from './values';
 
@@ -35,13 +35,25 @@ export function hostFiles(entry: string, graph: ImportGraph): string[] {
   return [...new Set([entry, ...graph.modules.map((m) => m.file)])];
 }
 
+/** The parts of a host's configuration most of its facts are read from, each walked to once. */
+interface HostParts {
+  readonly networking: OptionReader;
+  readonly postfix: OptionReader;
+  readonly mailserver: OptionReader;
+}
+
+function partsOf(cfg: OptionReader): HostParts {
+  return { networking: cfg.under(['networking']), postfix: cfg.under(['services', 'postfix']), mailserver: cfg.under(['mailserver']) };
+}
+
 export function buildHost(ws: Workspace, sources: ReadonlyMap<string, SourceFile>, h: HostInputs): BuiltHost {
   const loc = new Locations(sources, startOf(h.entry));
   const cfg = ws.hostConfig(h.graph.modules);
+  const parts = partsOf(cfg);
   // Read once: the host's names and mail domains come from it, and so does its instance.
-  const pf = extractPostfix(cfg, loc);
-  const assembled = assembleHost(h.id, h.name, h.entry, hostFiles(h.entry, h.graph), cfg, loc, h.graph, pf, h.nameAt);
-  const instance = postfixInstance(assembled.id, cfg, loc, undefined, pf);
+  const pf = extractPostfix(parts.postfix, loc);
+  const assembled = assembleHost(h.id, h.name, h.entry, hostFiles(h.entry, h.graph), cfg, parts, loc, h.graph, pf, h.nameAt);
+  const instance = postfixInstance(assembled.id, parts, loc, undefined, pf);
   return instance ? { host: { ...assembled, postfix: instance.id }, instance } : { host: assembled };
 }
 
@@ -50,38 +62,40 @@ export function buildOrphanInstance(ws: Workspace, sources: ReadonlyMap<string, 
   const g = ws.closure([{ file }]);
   // No host decides its `mkIf` conditions: read what it sets when enabled.
   const cfg = ws.hostConfig(g.modules, 'would-enable');
-  return postfixInstance(undefined, cfg, new Locations(sources, startOf(file)), id);
+  const parts = { postfix: cfg.under(['services', 'postfix']), mailserver: cfg.under(['mailserver']) };
+  return postfixInstance(undefined, parts, new Locations(sources, startOf(file)), id);
 }
 
 export function startOf(file: string): Location {
   return { file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
 }
 
-function lastKnownString(cfg: HostConfig, path: readonly string[]) {
+function lastKnownString(cfg: OptionReader, path: readonly string[]) {
   const defs = winning(cfg.defs(path));
   const d = defs[defs.length - 1];
   return d ? { def: d, str: knownString(d.value) } : undefined;
 }
 
-function assembleHost(id: string, flakeName: string | undefined, entry: string, files: string[], cfg: HostConfig, loc: Locations, graph: ImportGraph, pf: NixPostfix, nameAt?: Span): Host {
+function assembleHost(id: string, flakeName: string | undefined, entry: string, files: string[], cfg: OptionReader, parts: HostParts, loc: Locations, graph: ImportGraph, pf: NixPostfix, nameAt?: Span): Host {
+  const { networking, postfix, mailserver } = parts;
   const names: HostName[] = [];
   const addName = (name: string, source: HostName['source'], at: Location) => {
     const n = name.trim().toLowerCase().replace(/\.$/, '');
     if (n && !names.some((x) => x.name === n && x.source === source)) names.push({ name: n, source, at });
   };
-  const hostName = lastKnownString(cfg, ['networking', 'hostName']);
-  const domain = lastKnownString(cfg, ['networking', 'domain'])?.str;
+  const hostName = lastKnownString(networking, ['hostName']);
+  const domain = lastKnownString(networking, ['domain'])?.str;
   let anchor = nameAt ? loc.of(nameAt) : loc.fallback;
   if (hostName?.def) anchor = loc.of(hostName.def.bindingAt);
   if (hostName?.str && hostName.str.s) {
     const h = hostName.str.s;
     addName(domain && domain.s && !h.includes('.') ? `${h}.${domain.s}` : h, 'networking.hostName', loc.content(hostName.str));
   }
-  const fqdn = lastKnownString(cfg, ['networking', 'fqdn'])?.str;
+  const fqdn = lastKnownString(networking, ['fqdn'])?.str;
   if (fqdn) addName(fqdn.s, 'networking.fqdn', loc.content(fqdn));
-  const pfHost = lastKnownString(cfg, ['services', 'postfix', 'hostname'])?.str;
+  const pfHost = lastKnownString(postfix, ['hostname'])?.str;
   if (pfHost) addName(pfHost.s, 'services.postfix.hostname', loc.content(pfHost));
-  const msFqdn = lastKnownString(cfg, ['mailserver', 'fqdn'])?.str;
+  const msFqdn = lastKnownString(mailserver, ['fqdn'])?.str;
   if (msFqdn) addName(msFqdn.s, 'mailserver.fqdn', loc.content(msFqdn));
   if (flakeName && nameAt && !names.length) addName(flakeName, 'flake.nixosConfigurations', loc.of(nameAt));
 
@@ -90,14 +104,14 @@ function assembleHost(id: string, flakeName: string | undefined, entry: string, 
     const n = d.trim().toLowerCase().replace(/\.$/, '');
     if (/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(n) && !mailDomains.some((x) => x.domain === n)) mailDomains.push({ domain: n, at });
   };
-  for (const d of winning(cfg.defs(['mailserver', 'domains']))) {
+  for (const d of winning(mailserver.defs(['domains']))) {
     if (d.value.k !== 'list') continue;
     for (const item of d.value.items) {
       const s = knownString(item.force());
       if (s) addDomain(s.s, loc.content(s));
     }
   }
-  const network = extractNetwork(cfg, loc);
+  const network = extractNetwork(cfg, loc, networking);
   const shortName = hostName?.str?.s || flakeName || defaultName(entry);
   for (const p of pf.main) {
     if (p.value === null) continue;
@@ -105,7 +119,7 @@ function assembleHost(id: string, flakeName: string | undefined, entry: string, 
     if (p.name === 'myhostname') addName(p.value, 'myhostname', p.valueAt);
     if (p.name === 'mydestination') for (const it of p.items) if (!it.text.startsWith('$') && it.text !== 'localhost') addDomain(it.text, it.at);
   }
-  const dovecot = boolOption(cfg, ['services', 'dovecot2', 'enable']) === true || boolOption(cfg, ['mailserver', 'enable']) === true;
+  const dovecot = boolOption(cfg, ['services', 'dovecot2', 'enable']) === true || boolOption(mailserver, ['enable']) === true;
   return {
     id,
     kind: 'nixos',
@@ -127,16 +141,14 @@ function defaultName(entry: string): string {
 }
 
 /** `services.postfix.enable = true` (or simple-nixos-mailserver's `mailserver.enable`, which enables it). */
-function postfixInstance(hostId: string | undefined, cfg: HostConfig, loc: Locations, fallbackId?: string, extracted?: NixPostfix): PostfixInstance | undefined {
-  let enableDefs = winning(cfg.defs(['services', 'postfix', 'enable']));
-  let enabled = boolOption(cfg, ['services', 'postfix', 'enable']) === true;
-  if (!enabled && boolOption(cfg, ['mailserver', 'enable']) === true) {
-    enabled = true;
-    enableDefs = winning(cfg.defs(['mailserver', 'enable']));
+function postfixInstance(hostId: string | undefined, parts: Pick<HostParts, 'postfix' | 'mailserver'>, loc: Locations, fallbackId?: string, extracted?: NixPostfix): PostfixInstance | undefined {
+  let enableDefs = parts.postfix.effective(['enable']);
+  if (winningBool(enableDefs) !== true) {
+    enableDefs = parts.mailserver.effective(['enable']);
+    if (winningBool(enableDefs) !== true) return undefined;
   }
-  if (!enabled) return undefined;
   const d = enableDefs[enableDefs.length - 1];
-  const pf = extracted ?? extractPostfix(cfg, loc);
+  const pf = extracted ?? extractPostfix(parts.postfix, loc);
   const id = `nixos:${hostId ?? fallbackId ?? d.file}`;
   return {
     id,

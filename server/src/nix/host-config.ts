@@ -30,16 +30,67 @@ const MAX_LOOKUP_DEPTH = 12;
  */
 export type ConditionMode = 'host' | 'would-enable';
 
-export class HostConfig {
+/** A name some module defines under a path, where the first definition binds it. */
+export interface DefinedKey {
+  readonly key: string;
+  readonly keyAt: Span;
+  readonly bindingAt: Span;
+}
+
+/** Reading options by path: the host's whole configuration, or the part of it under a prefix. */
+export abstract class OptionReader {
+  /** Whether a `mkIf` holds, as the host decides it. */
+  protected abstract readonly applies: Applies;
+
+  /** Every definition at `path`, in module order; mkMerge parts and mkIf are flattened. */
+  abstract defs(path: readonly string[]): Def[];
+
+  /** The definitions that win (lowest priority number); unknown ones always stay. */
+  effective(path: readonly string[]): Def[] {
+    return winning(this.defs(path));
+  }
+
+  /** The names under `path` that some module defines (`networking.interfaces` → ens3, ...). */
+  keys(path: readonly string[]): DefinedKey[] {
+    return definedKeys(this.defs(path));
+  }
+
+  /**
+   * The part under `prefix`, walked to once: several options read below one prefix
+   * (`networking.*`) then visit only the definitions of the prefix, not every module again.
+   */
+  under(prefix: readonly string[]): OptionReader {
+    return new ConfigPart(this.defs(prefix), this.applies);
+  }
+}
+
+/** The definitions below a prefix's definitions: the same answers as walking from every module's root. */
+class ConfigPart extends OptionReader {
+  constructor(
+    private readonly base: readonly Def[],
+    protected readonly applies: Applies,
+  ) {
+    super();
+  }
+
+  defs(path: readonly string[]): Def[] {
+    const out: Def[] = [];
+    for (const d of this.base) walk(d.value, path, 0, d.priority, d.bindingAt, d.keyAt, d.file, out, d.dynamicKey, this.applies);
+    return out;
+  }
+}
+
+export class HostConfig extends OptionReader {
   private readonly memo = new Map<string, NixValue | undefined | 'pending'>();
   private lookupDepth = 0;
   private modules: readonly ModuleEval[] = [];
-  private readonly applies: Applies;
+  protected readonly applies: Applies;
   /** `config.*` reads so far: tells whether forcing a condition read the configuration. */
   private lookups = 0;
   private readonly readsConfig = new WeakMap<Lazy, boolean>();
 
   constructor(conditions: ConditionMode = 'host') {
+    super();
     this.applies = conditions === 'host' ? mkIfApplies : (v) => this.wouldApply(v);
   }
 
@@ -62,7 +113,6 @@ export class HostConfig {
     this.memo.clear();
   }
 
-  /** Every definition at `path`, in module order; mkMerge parts and mkIf are flattened. */
   defs(path: readonly string[]): Def[] {
     const out: Def[] = [];
     for (const m of this.modules) {
@@ -70,21 +120,6 @@ export class HostConfig {
       walk(root, path, 0, PRIORITY.plain, root.at, root.at, m.file, out, undefined, this.applies);
     }
     return out;
-  }
-
-  /** The definitions that win (lowest priority number); unknown ones always stay. */
-  effective(path: readonly string[]): Def[] {
-    return winning(this.defs(path));
-  }
-
-  /** The names under `path` that some module defines (`networking.interfaces` → ens3, ...). */
-  keys(path: readonly string[]): { key: string; keyAt: Span; bindingAt: Span }[] {
-    const seen = new Map<string, { key: string; keyAt: Span; bindingAt: Span }>();
-    for (const d of this.defs(path)) {
-      if (d.value.k !== 'attrs') continue;
-      for (const [k, a] of d.value.attrs) if (!seen.has(k) && !k.startsWith('__')) seen.set(k, { key: k, keyAt: a.keyAt, bindingAt: a.bindingAt });
-    }
-    return [...seen.values()];
   }
 
   /** For the evaluator: `config.<path>` of this host as a value, or undefined when not known. */
@@ -108,13 +143,14 @@ export class HostConfig {
   }
 
   private resolve(path: readonly string[]): NixValue | undefined {
-    const defs = this.effective(path);
+    const all = this.defs(path);
+    const defs = winning(all);
     if (!defs.length) return this.optionDefault(path);
     const knownDefs = defs.filter((d) => d.value.k !== 'unknown' && !d.dynamicKey);
     if (!knownDefs.length) return undefined;
     if (knownDefs.some((d) => d.value.k === 'attrs')) {
       const attrs = new Map<string, Attr>();
-      for (const { key, keyAt, bindingAt } of this.keys(path)) {
+      for (const { key, keyAt, bindingAt } of definedKeys(all)) {
         const sub = [...path, key];
         attrs.set(key, { value: new Lazy(() => this.lookup(sub) ?? unknownValue(`config.${sub.join('.')} is not set to a known value here`, keyAt, sub)), keyAt, bindingAt });
       }
@@ -159,6 +195,16 @@ export class HostConfig {
     }
     return undefined;
   }
+}
+
+/** The names the set-valued definitions bind, each once, in definition order (`__` names are internal). */
+export function definedKeys(defs: readonly Def[]): DefinedKey[] {
+  const seen = new Map<string, DefinedKey>();
+  for (const d of defs) {
+    if (d.value.k !== 'attrs') continue;
+    for (const [k, a] of d.value.attrs) if (!seen.has(k) && !k.startsWith('__')) seen.set(k, { key: k, keyAt: a.keyAt, bindingAt: a.bindingAt });
+  }
+  return [...seen.values()];
 }
 
 /** Lowest priority number wins; unknown and computed-key definitions are kept beside them. */

@@ -14,8 +14,8 @@
 import type { Unknown, Val } from '../core/value';
 import { known, unknown } from '../core/value';
 import type { AddressClaim, DynamicAddressing, Family, GatewayClaim, HostNetwork, InterfaceDecl } from '../model/types';
-import type { Def, HostConfig } from './host-config';
-import { winning } from './host-config';
+import type { Def, OptionReader } from './host-config';
+import { definedKeys, winning } from './host-config';
 import type { Locations } from './locate';
 import { boolOf, canonicalIp, knownString, splitCidr } from './locate';
 import { locateInString } from './strings';
@@ -24,8 +24,12 @@ import type { NixValue } from './values';
 type Tri = boolean | 'unknown' | undefined;
 
 /** The winning boolean of an option: undefined when not set, 'unknown' when not evaluable. */
-export function boolOption(cfg: HostConfig, path: readonly string[]): Tri {
-  const defs = cfg.effective(path);
+export function boolOption(cfg: OptionReader, path: readonly string[]): Tri {
+  return winningBool(cfg.effective(path));
+}
+
+/** boolOption of the winning definitions (`effective`) of an option. */
+export function winningBool(defs: readonly Def[]): Tri {
   if (!defs.length) return undefined;
   const last = defs[defs.length - 1].value;
   if (defs.some((d) => d.value.k === 'unknown' || d.dynamicKey)) return 'unknown';
@@ -53,7 +57,9 @@ class NetworkBuilder {
   readonly unknownAddresses: Unknown[] = [];
 
   constructor(
-    readonly cfg: HostConfig,
+    readonly cfg: OptionReader,
+    /** The part under `networking`. */
+    readonly net: OptionReader,
     readonly loc: Locations,
   ) {}
 
@@ -87,23 +93,25 @@ class NetworkBuilder {
   }
 
   networkingInterfaces(): void {
-    const base = ['networking', 'interfaces'];
-    for (const d of this.cfg.defs(base)) {
+    const interfaces = this.net.under(['interfaces']);
+    const defs = interfaces.defs([]);
+    for (const d of defs) {
       if (d.value.k === 'unknown') this.unknownAddress(d.value, 'networking.interfaces');
       if (d.value.k === 'attrs') for (const dyn of d.value.dynamic ?? []) this.unknownAddresses.push(unknown(`networking.interfaces: interface name not evaluable (${dyn.reason})`, this.loc.of(dyn.keyAt)));
     }
-    for (const { key, bindingAt } of this.cfg.keys(base)) {
-      const path = [...base, key];
-      const useDHCP = boolOption(this.cfg, [...path, 'useDHCP']);
+    for (const { key, bindingAt } of definedKeys(defs)) {
+      const iface = interfaces.under([key]);
+      const useDHCPDefs = iface.effective(['useDHCP']);
+      const useDHCP = winningBool(useDHCPDefs);
       const decl: InterfaceDecl = {
         name: key,
         source: 'networking.interfaces',
         at: this.loc.of(bindingAt),
-        ...(useDHCP !== undefined ? { dhcp: this.triVal(useDHCP, [...path, 'useDHCP'], 'yes', 'no') } : {}),
+        ...(useDHCP !== undefined ? { dhcp: this.triVal(useDHCP, useDHCPDefs, `networking.interfaces.${key}.useDHCP`, 'yes', 'no') } : {}),
       };
       this.interfaces.push(decl);
       for (const fam of [4, 6] as const) {
-        const { items, unknowns } = listItems(this.cfg.defs([...path, `ipv${fam}`, 'addresses']));
+        const { items, unknowns } = listItems(iface.defs([`ipv${fam}`, 'addresses']));
         for (const u of unknowns) this.unknownAddress(u, `networking.interfaces.${key}.ipv${fam}.addresses`);
         for (const item of items) this.addressItem(item, key, fam);
       }
@@ -119,17 +127,17 @@ class NetworkBuilder {
     this.addressString(address, 'networking.interfaces', iface, len?.k === 'int' ? len.n : undefined, what);
   }
 
-  private triVal<T extends string>(b: Tri, path: readonly string[], yes: T, no: T): Val<T> {
-    const defs = this.cfg.effective(path);
+  /** A boolean option as one of two words, located at its winning definition (`defs`). */
+  private triVal<T extends string>(b: Tri, defs: readonly Def[], option: string, yes: T, no: T): Val<T> {
     const at = this.loc.of(defs[defs.length - 1]?.value.at);
-    if (b === 'unknown' || b === undefined) return unknown(`${path.join('.')} is not evaluable`, at);
+    if (b === 'unknown' || b === undefined) return unknown(`${option} is not evaluable`, at);
     return known(b ? yes : no, at);
   }
 
   defaultGateways(): void {
     for (const fam of [4, 6] as const) {
       const option = fam === 4 ? 'defaultGateway' : 'defaultGateway6';
-      for (const d of winning(this.cfg.defs(['networking', option]))) {
+      for (const d of winning(this.net.defs([option]))) {
         const v = d.value;
         if (v.k === 'str') this.gateway(v, fam, undefined, `networking.${option}`);
         else if (v.k === 'attrs') {
@@ -142,15 +150,15 @@ class NetworkBuilder {
   }
 
   systemdNetworks(): { dhcp4: Tri; dhcp6: Tri; ra: Tri } {
-    const base = ['systemd', 'network', 'networks'];
+    const networks = this.cfg.under(['systemd', 'network', 'networks']);
     let dhcp4: Tri;
     let dhcp6: Tri;
     let ra: Tri;
     const raise = (cur: Tri, v: Tri): Tri => (cur === true || v === true ? true : cur === 'unknown' || v === 'unknown' ? 'unknown' : v ?? cur);
-    for (const { key, bindingAt } of this.cfg.keys(base)) {
-      const path = [...base, key];
+    for (const { key, bindingAt } of networks.keys([])) {
+      const network = networks.under([key]);
       const one = (p: string[]) => {
-        const defs = this.cfg.effective([...path, ...p]);
+        const defs = network.effective(p);
         return defs.length ? defs[defs.length - 1].value : undefined;
       };
       const matchName = knownString(one(['matchConfig', 'Name']))?.s;
@@ -182,11 +190,11 @@ class NetworkBuilder {
       });
       const what = `systemd.network.networks.${key}`;
       for (const p of [['address'], ['networkConfig', 'Address']]) {
-        const { items, unknowns } = listItems(this.cfg.defs([...path, ...p]));
+        const { items, unknowns } = listItems(network.defs(p));
         for (const u of unknowns) this.unknownAddress(u, `${what}.${p.join('.')}`);
         for (const item of items) this.addressString(item, 'systemd.network', iface, undefined, `${what}.${p.join('.')}`);
       }
-      const { items: addrSections, unknowns: addrUnknown } = listItems(this.cfg.defs([...path, 'addresses']));
+      const { items: addrSections, unknowns: addrUnknown } = listItems(network.defs(['addresses']));
       for (const u of addrUnknown) this.unknownAddress(u, `${what}.addresses`);
       for (const sec of addrSections) {
         const a = sectionValue(sec, 'addressConfig', 'Address');
@@ -194,10 +202,10 @@ class NetworkBuilder {
         else this.unknownAddress(sec, `${what}.addresses`);
       }
       for (const p of [['gateway'], ['networkConfig', 'Gateway']]) {
-        const { items } = listItems(this.cfg.defs([...path, ...p]));
+        const { items } = listItems(network.defs(p));
         for (const item of items) this.gateway(item, undefined, iface, 'systemd.network');
       }
-      const { items: routes } = listItems(this.cfg.defs([...path, 'routes']));
+      const { items: routes } = listItems(network.defs(['routes']));
       for (const r of routes) {
         const gw = sectionValue(r, 'routeConfig', 'Gateway');
         const dest = knownString(sectionValue(r, 'routeConfig', 'Destination'))?.s.trim();
@@ -223,14 +231,15 @@ function combine(...parts: Tri[]): DynamicAddressing {
   return 'no';
 }
 
-export function extractNetwork(cfg: HostConfig, loc: Locations): HostNetwork {
-  const b = new NetworkBuilder(cfg, loc);
+/** `net`: the part of `cfg` under `networking`, when the caller has it already. */
+export function extractNetwork(cfg: OptionReader, loc: Locations, net = cfg.under(['networking'])): HostNetwork {
+  const b = new NetworkBuilder(cfg, net, loc);
   b.networkingInterfaces();
   b.defaultGateways();
   const sd = b.systemdNetworks();
 
-  const enableIPv6 = boolOption(cfg, ['networking', 'enableIPv6']);
-  const ipv6Defs = cfg.effective(['networking', 'enableIPv6']);
+  const ipv6Defs = net.effective(['enableIPv6']);
+  const enableIPv6 = winningBool(ipv6Defs);
   const ipv6Enabled: Val<boolean> =
     enableIPv6 === undefined
       ? known(true, loc.fallback, 'derived')
@@ -238,10 +247,10 @@ export function extractNetwork(cfg: HostConfig, loc: Locations): HostNetwork {
         ? unknown('networking.enableIPv6 is not evaluable', loc.of(ipv6Defs[0]?.value.at))
         : known(enableIPv6, loc.content(ipv6Defs[ipv6Defs.length - 1].value));
 
-  const useDHCP = boolOption(cfg, ['networking', 'useDHCP']);
-  const useNetworkd = boolOption(cfg, ['networking', 'useNetworkd']);
-  const dhcpcd = boolOption(cfg, ['networking', 'dhcpcd', 'enable']);
-  const nm = boolOption(cfg, ['networking', 'networkmanager', 'enable']);
+  const useDHCP = boolOption(net, ['useDHCP']);
+  const useNetworkd = boolOption(net, ['useNetworkd']);
+  const dhcpcd = boolOption(net, ['dhcpcd', 'enable']);
+  const nm = boolOption(net, ['networkmanager', 'enable']);
   // useDHCP defaults to true; it only runs a client when dhcpcd runs or networkd is used.
   let globalDhcp: Tri = useDHCP === undefined ? true : useDHCP;
   if (globalDhcp === true && dhcpcd === false && useNetworkd !== true) globalDhcp = false;
@@ -260,7 +269,7 @@ export function extractNetwork(cfg: HostConfig, loc: Locations): HostNetwork {
     dynamicV6 = enableIPv6 === 'unknown' ? 'unknown' : combine(kernelRa, sd.dhcp6, sd.ra, nm, dhcpcdRuns);
   }
 
-  const { items: ports } = listItems(cfg.defs(['networking', 'firewall', 'allowedTCPPorts']));
+  const { items: ports } = listItems(net.defs(['firewall', 'allowedTCPPorts']));
   const openTcpPorts = [...new Set(ports.filter((p) => p.k === 'int').map((p) => (p.k === 'int' ? p.n : 0)))].sort((x, y) => x - y);
 
   return {
@@ -276,9 +285,10 @@ export function extractNetwork(cfg: HostConfig, loc: Locations): HostNetwork {
 }
 
 /** Kernel SLAAC: on unless `accept_ra` or `autoconf` is 0 for both `all` and `default`. */
-function kernelAcceptsRa(cfg: HostConfig): Tri {
+function kernelAcceptsRa(cfg: OptionReader): Tri {
+  const sysctls = cfg.under(['boot', 'kernel', 'sysctl']);
   const sysctl = (name: string): Tri | number => {
-    const defs = cfg.effective(['boot', 'kernel', 'sysctl', name]);
+    const defs = sysctls.effective([name]);
     if (!defs.length) return undefined;
     const v = defs[defs.length - 1].value;
     if (v.k === 'int') return v.n;

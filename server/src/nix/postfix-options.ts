@@ -9,13 +9,11 @@ import type { MasterCfProblem, MasterEntry, PostfixListItem, PostfixNixOption, P
 import { parseMainCf } from '../postfix/main-cf';
 import { parseMasterCf } from '../postfix/master-cf';
 import { splitItems } from '../postfix/items';
-import type { Def, HostConfig } from './host-config';
+import type { Def, OptionReader } from './host-config';
 import { winning } from './host-config';
 import type { Locations } from './locate';
 import { holeIn, locateInString, sliceString } from './strings';
 import type { NixValue, Of, Span } from './values';
-
-const P = ['services', 'postfix'];
 
 /** Legacy `services.postfix.<option>` → main.cf name (nixpkgs before settings.main). */
 const LEGACY: Record<string, string> = {
@@ -38,9 +36,10 @@ export interface NixPostfix {
   readonly options: PostfixNixOption[];
 }
 
-export function extractPostfix(cfg: HostConfig, loc: Locations): NixPostfix {
+/** `postfix`: the part of a host's configuration under `services.postfix`. */
+export function extractPostfix(postfix: OptionReader, loc: Locations): NixPostfix {
   // Nothing under services.postfix means nothing under any of its options (most hosts).
-  if (!cfg.defs(P).length) return { main: [], master: [], masterProblems: [], templated: false, options: [] };
+  if (!postfix.defs([]).length) return { main: [], master: [], masterProblems: [], templated: false, options: [] };
   const byName = new Map<string, PostfixParam>();
   const add = (p: PostfixParam) => {
     byName.delete(p.name);
@@ -49,25 +48,26 @@ export function extractPostfix(cfg: HostConfig, loc: Locations): NixPostfix {
   // Lowest precedence first: legacy options, then config/settings.main, then extraConfig
   // (appended after the generated lines in main.cf, so its definitions win).
   for (const [option, name] of Object.entries(LEGACY)) {
-    const defs = winning(cfg.defs([...P, option]));
+    const defs = winning(postfix.defs([option]));
     const d = defs[defs.length - 1];
     if (!d || isEmptyLegacy(d.value)) continue;
     add(paramFromValue(name, d, loc, 'nix.option', `services.postfix.${option}`));
   }
-  const relay = relayHost(cfg, loc);
+  const relay = relayHost(postfix, loc);
   if (relay) add(relay);
   for (const [path, source] of [
-    [[...P, 'config'], 'nix.config'],
-    [[...P, 'settings', 'main'], 'nix.settings.main'],
+    [['config'], 'nix.config'],
+    [['settings', 'main'], 'nix.settings.main'],
   ] as const) {
-    for (const { key } of cfg.keys(path)) {
-      const defs = winning(cfg.defs([...path, key]));
+    const main = postfix.under(path);
+    for (const { key } of main.keys([])) {
+      const defs = winning(main.defs([key]));
       const d = pickDef(defs);
       if (d) add(paramFromValue(key, d, loc, source));
     }
   }
   let templated = false;
-  for (const d of winning(cfg.defs([...P, 'extraConfig']))) {
+  for (const d of winning(postfix.defs(['extraConfig']))) {
     const s = d.value;
     if (s.k !== 'str') continue;
     const parsed = parseMainCf(s.s, loc.stringLocator(s), 'nix.extraConfig');
@@ -77,15 +77,16 @@ export function extractPostfix(cfg: HostConfig, loc: Locations): NixPostfix {
   const master: MasterEntry[] = [];
   const masterProblems: MasterCfProblem[] = [];
   for (const [path, source] of [
-    [[...P, 'masterConfig'], 'nix.masterConfig'],
-    [[...P, 'settings', 'master'], 'nix.settings.master'],
+    [['masterConfig'], 'nix.masterConfig'],
+    [['settings', 'master'], 'nix.settings.master'],
   ] as const) {
-    for (const { key, keyAt, bindingAt } of cfg.keys(path)) {
-      const entry = masterEntry(cfg, [...path, key], key, loc, source, loc.of(keyAt), loc.of(bindingAt));
+    const entries = postfix.under(path);
+    for (const { key, keyAt, bindingAt } of entries.keys([])) {
+      const entry = masterEntry(entries.under([key]), key, loc, source, loc.of(keyAt), loc.of(bindingAt));
       if (entry) master.push(entry);
     }
   }
-  for (const d of winning(cfg.defs([...P, 'extraMasterConf']))) {
+  for (const d of winning(postfix.defs(['extraMasterConf']))) {
     const s = d.value;
     if (s.k !== 'str') continue;
     const parsed = parseMasterCf(s.s, loc.stringLocator(s), 'nix.extraMasterConf');
@@ -93,7 +94,7 @@ export function extractPostfix(cfg: HostConfig, loc: Locations): NixPostfix {
     master.push(...parsed.entries.map((e) => e.entry));
     masterProblems.push(...parsed.problems);
   }
-  return { main: [...byName.values()], master, masterProblems, templated, options: optionBindings(cfg, loc) };
+  return { main: [...byName.values()], master, masterProblems, templated, options: optionBindings(postfix, loc) };
 }
 
 const within = (inner: Span, outer: Span) => inner.file === outer.file && inner.start >= outer.start && inner.end <= outer.end;
@@ -104,7 +105,7 @@ const within = (inner: Span, outer: Span) => inner.file === outer.file && inner.
  * evaluator folds `config.a = 1; config.b = 2;` into one `config` attribute carrying the
  * first binding; the later ones are found as members bound outside it.
  */
-function optionBindings(cfg: HostConfig, loc: Locations): PostfixNixOption[] {
+function optionBindings(postfix: OptionReader, loc: Locations): PostfixNixOption[] {
   const out: PostfixNixOption[] = [];
   const seen = new Set<string>();
   const push = (option: string, bindingAt: Span, keyAt?: Span) => {
@@ -114,8 +115,8 @@ function optionBindings(cfg: HostConfig, loc: Locations): PostfixNixOption[] {
     const key = keyAt && isPathSegment(loc, option, keyAt, bindingAt) ? { keyAt: loc.of(keyAt) } : {};
     out.push({ option, at: loc.of(bindingAt), ...key });
   };
-  for (const { key } of cfg.keys(P)) {
-    for (const d of cfg.defs([...P, key])) {
+  for (const { key } of postfix.keys([])) {
+    for (const d of postfix.defs([key])) {
       if (d.dynamicKey) continue;
       push(key, d.bindingAt, d.keyAt);
       if (d.value.k !== 'attrs') continue;
@@ -144,13 +145,13 @@ function pickDef(defs: readonly Def[]): Def | undefined {
 }
 
 /** `relayHost` + `relayPort` (+ `lookupMX`) → `relayhost = [host]:port`, as nixpkgs renders it. */
-function relayHost(cfg: HostConfig, loc: Locations): PostfixParam | undefined {
-  const d = winning(cfg.defs([...P, 'relayHost'])).pop();
+function relayHost(postfix: OptionReader, loc: Locations): PostfixParam | undefined {
+  const d = winning(postfix.defs(['relayHost'])).pop();
   if (!d || isEmptyLegacy(d.value)) return undefined;
   const base = paramFromValue('relayhost', d, loc, 'nix.option', 'services.postfix.relayHost');
   if (base.value === null || d.value.k !== 'str') return base;
-  const port = winning(cfg.defs([...P, 'relayPort'])).pop()?.value;
-  const mx = winning(cfg.defs([...P, 'lookupMX'])).pop()?.value;
+  const port = winning(postfix.defs(['relayPort'])).pop()?.value;
+  const mx = winning(postfix.defs(['lookupMX'])).pop()?.value;
   if ((port && port.k !== 'int') || (mx && mx.k !== 'bool')) {
     return { ...base, value: null, unknownReason: 'relayPort or lookupMX is not evaluable' };
   }
@@ -226,16 +227,16 @@ const NIXOS_MASTER_DEFAULTS: Record<string, { name?: string; type?: string; priv
   submissions: { type: 'inet', private: 'n', command: 'smtpd' },
 };
 
+/** `entry`: the part under the service's `masterConfig.<key>` / `settings.master.<key>`. */
 function masterEntry(
-  cfg: HostConfig,
-  path: readonly string[],
+  entry: OptionReader,
   key: string,
   loc: Locations,
   source: PostfixParamSource,
   serviceAt: Location,
   at: Location,
 ): MasterEntry | undefined {
-  const one = (k: string): NixValue | undefined => pickDef(winning(cfg.defs([...path, k])))?.value;
+  const one = (k: string): NixValue | undefined => pickDef(winning(entry.defs([k])))?.value;
   const str = (k: string): string | undefined => {
     const v = one(k);
     if (!v) return undefined;
