@@ -46,7 +46,7 @@ export async function analyzeNix(files: readonly SourceFile[], options: { root: 
     const memo = builtHosts.get(task.id);
     // Same files with the same trees, same imports: the same facts (and the same objects,
     // so that an incremental analysis sees this host as unchanged).
-    const built = memo && memo.key === key && memo.trees.length === trees.length && memo.trees.every((t, i) => t === trees[i]) ? memo.built : buildHost(imports.ws, sources, inputs);
+    const built = memo && sameItems(memo.key, key) && sameItems(memo.trees, trees) ? memo.built : buildHost(imports.ws, sources, inputs);
     hosts.push(built.host);
     if (built.instance) postfix.push(built.instance);
     if (builtHosts.size >= BUILT_HOSTS_LIMIT && !builtHosts.has(task.id)) builtHosts.delete(builtHosts.keys().next().value!);
@@ -64,13 +64,27 @@ export async function analyzeNix(files: readonly SourceFile[], options: { root: 
  * import graph is the same (the editor re-analyses after each keystroke; only hosts that
  * contain the edited file are evaluated again).
  */
-const builtHosts = new Map<string, { key: string; trees: (Tree | undefined)[]; built: BuiltHost }>();
+const builtHosts = new Map<string, { key: HostKey; trees: (Tree | undefined)[]; built: BuiltHost }>();
 const BUILT_HOSTS_LIMIT = 20000;
 
-function hostKey(root: string, { id, name, entry, graph, nameAt }: HostInputs): string {
-  const modules = graph.modules.map((m) => (m.inline ? `${m.file}#${m.inline.at.start}-${m.inline.at.end}` : m.file)).join('\n');
-  const missing = graph.missing.map((m) => `${m.from}@${m.ref.at.file}:${m.ref.at.start}:${m.reason}`).join('\n');
-  return `${root}\0${id}\0${name ?? ''}\0${entry}\0${nameAt ? `${nameAt.file}:${nameAt.start}-${nameAt.end}` : ''}\0${modules}\0${missing}`;
+/**
+ * What a host's facts depend on besides its files' trees, as a flat list compared item by
+ * item (no string is built per host): its id, names, the module order (inline modules by
+ * position) and the imports that did not resolve.
+ */
+type HostKey = readonly (string | number | undefined)[];
+
+function hostKey(root: string, { id, name, entry, graph, nameAt }: HostInputs): HostKey {
+  const key: (string | number | undefined)[] = [root, id, name, entry, nameAt?.file, nameAt?.start, nameAt?.end, graph.modules.length];
+  for (const m of graph.modules) key.push(m.file, m.inline?.at.start, m.inline?.at.end);
+  for (const m of graph.missing) key.push(m.from, m.ref.at.file, m.ref.at.start, m.reason);
+  return key;
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 const summaryMemo = new WeakMap<Tree, FileSummary>();
