@@ -46,7 +46,7 @@ export abstract class OptionReader {
   abstract defs(path: readonly string[]): Def[];
 
   /** The definitions that win (lowest priority number); unknown ones always stay. */
-  effective(path: readonly string[]): Def[] {
+  effective(path: readonly string[]): readonly Def[] {
     return winning(this.defs(path));
   }
 
@@ -208,13 +208,16 @@ export function definedKeys(defs: readonly Def[]): DefinedKey[] {
 }
 
 /** Lowest priority number wins; unknown and computed-key definitions are kept beside them. */
-export function winning(defs: readonly Def[]): Def[] {
+export function winning(defs: readonly Def[]): readonly Def[] {
   // Asked for nearly every option a host is read through, mostly of none or one definition:
-  // no intermediate lists.
+  // no intermediate lists, and the same list when nothing loses.
   let best: number | undefined;
   for (const d of defs) if (d.value.k !== 'unknown' && !d.dynamicKey) best = best === undefined ? d.priority : Math.min(best, d.priority);
-  if (best === undefined) return [...defs];
-  return defs.filter((d) => d.value.k === 'unknown' || d.dynamicKey || d.priority === best);
+  if (best === undefined) return defs;
+  for (const d of defs) {
+    if (d.value.k !== 'unknown' && !d.dynamicKey && d.priority !== best) return defs.filter((x) => x.value.k === 'unknown' || x.dynamicKey || x.priority === best);
+  }
+  return defs;
 }
 
 type Applies = (v: Of<'merge'>) => boolean;

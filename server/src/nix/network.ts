@@ -284,6 +284,12 @@ export function extractNetwork(cfg: OptionReader, loc: Locations, net = cfg.unde
   };
 }
 
+/** `accept_ra` and `autoconf` of `all` and `default`, each pair switching SLAAC off when both are 0. */
+const RA_SYSCTLS = [
+  ['net.ipv6.conf.all.accept_ra', 'net.ipv6.conf.default.accept_ra'],
+  ['net.ipv6.conf.all.autoconf', 'net.ipv6.conf.default.autoconf'],
+] as const;
+
 /** Kernel SLAAC: on unless `accept_ra` or `autoconf` is 0 for both `all` and `default`. */
 function kernelAcceptsRa(cfg: OptionReader): Tri {
   const sysctls = cfg.under(['boot', 'kernel', 'sysctl']);
@@ -296,9 +302,9 @@ function kernelAcceptsRa(cfg: OptionReader): Tri {
     const s = knownString(v);
     return s && /^\d+$/.test(s.s.trim()) ? Number(s.s.trim()) : 'unknown';
   };
-  for (const knob of ['accept_ra', 'autoconf']) {
-    const all = sysctl(`net.ipv6.conf.all.${knob}`);
-    const dflt = sysctl(`net.ipv6.conf.default.${knob}`);
+  for (const [allName, defaultName] of RA_SYSCTLS) {
+    const all = sysctl(allName);
+    const dflt = sysctl(defaultName);
     if (all === 0 && dflt === 0) return false;
     if (all === 'unknown' || dflt === 'unknown') return 'unknown';
   }

@@ -144,14 +144,19 @@ function pickDef(defs: readonly Def[]): Def | undefined {
   return knownDefs[knownDefs.length - 1] ?? defs[defs.length - 1];
 }
 
+function lastWinning(postfix: OptionReader, option: string): Def | undefined {
+  const defs = postfix.effective([option]);
+  return defs[defs.length - 1];
+}
+
 /** `relayHost` + `relayPort` (+ `lookupMX`) → `relayhost = [host]:port`, as nixpkgs renders it. */
 function relayHost(postfix: OptionReader, loc: Locations): PostfixParam | undefined {
-  const d = winning(postfix.defs(['relayHost'])).pop();
+  const d = lastWinning(postfix, 'relayHost');
   if (!d || isEmptyLegacy(d.value)) return undefined;
   const base = paramFromValue('relayhost', d, loc, 'nix.option', 'services.postfix.relayHost');
   if (base.value === null || d.value.k !== 'str') return base;
-  const port = winning(postfix.defs(['relayPort'])).pop()?.value;
-  const mx = winning(postfix.defs(['lookupMX'])).pop()?.value;
+  const port = lastWinning(postfix, 'relayPort')?.value;
+  const mx = lastWinning(postfix, 'lookupMX')?.value;
   if ((port && port.k !== 'int') || (mx && mx.k !== 'bool')) {
     return { ...base, value: null, unknownReason: 'relayPort or lookupMX is not evaluable' };
   }
