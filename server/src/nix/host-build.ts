@@ -23,6 +23,8 @@ export interface HostInputs {
   readonly entry: string;
   readonly nameAt?: Span;
   readonly graph: ImportGraph;
+  /** hostFiles(entry, graph), when the caller has them already. */
+  readonly files?: readonly string[];
 }
 
 export interface BuiltHost {
@@ -32,7 +34,9 @@ export interface BuiltHost {
 
 /** Every file of a host: its entry, then its modules' files, each once. */
 export function hostFiles(entry: string, graph: ImportGraph): string[] {
-  return [...new Set([entry, ...graph.modules.map((m) => m.file)])];
+  const files = new Set([entry]);
+  for (const m of graph.modules) files.add(m.file);
+  return [...files];
 }
 
 /** The parts of a host's configuration most of its facts are read from, each walked to once. */
@@ -52,7 +56,7 @@ export function buildHost(ws: Workspace, sources: ReadonlyMap<string, SourceFile
   const parts = partsOf(cfg);
   // Read once: the host's names and mail domains come from it, and so does its instance.
   const pf = extractPostfix(parts.postfix, loc);
-  const assembled = assembleHost(h.id, h.name, h.entry, hostFiles(h.entry, h.graph), cfg, parts, loc, h.graph, pf, h.nameAt);
+  const assembled = assembleHost(h.id, h.name, h.entry, h.files ?? hostFiles(h.entry, h.graph), cfg, parts, loc, h.graph, pf, h.nameAt);
   const instance = postfixInstance(assembled.id, parts, loc, undefined, pf);
   return instance ? { host: { ...assembled, postfix: instance.id }, instance } : { host: assembled };
 }
@@ -76,7 +80,7 @@ function lastKnownString(cfg: OptionReader, path: readonly string[]) {
   return d ? { def: d, str: knownString(d.value) } : undefined;
 }
 
-function assembleHost(id: string, flakeName: string | undefined, entry: string, files: string[], cfg: OptionReader, parts: HostParts, loc: Locations, graph: ImportGraph, pf: NixPostfix, nameAt?: Span): Host {
+function assembleHost(id: string, flakeName: string | undefined, entry: string, files: readonly string[], cfg: OptionReader, parts: HostParts, loc: Locations, graph: ImportGraph, pf: NixPostfix, nameAt?: Span): Host {
   const { networking, postfix, mailserver } = parts;
   const names: HostName[] = [];
   const addName = (name: string, source: HostName['source'], at: Location) => {

@@ -190,6 +190,7 @@ export function flakeHosts(parsed: ParsedNix): FlakeHost[] {
 }
 
 export function missingImports(g: ImportGraph, loc: Locations): MissingImport[] {
+  if (!g.missing.length) return [];
   const seen = new Set<string>();
   const out: MissingImport[] = [];
   for (const m of g.missing) {

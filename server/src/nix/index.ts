@@ -40,9 +40,10 @@ export async function analyzeNix(files: readonly SourceFile[], options: { root: 
   const hosts: Host[] = [];
   const postfix: PostfixInstance[] = [];
   for (const task of plan.hosts) {
-    const inputs = { ...task, graph: imports.graphOf(task) };
+    const graph = imports.graphOf(task);
+    const inputs = { ...task, graph, files: hostFiles(task.entry, graph) };
     const key = hostKey(options.root, inputs);
-    const trees = hostFiles(task.entry, inputs.graph).map((f) => parsed.get(f)?.tree);
+    const trees = inputs.files.map((f) => parsed.get(f)?.tree);
     const memo = builtHosts.get(task.id);
     // Same files with the same trees, same imports: the same facts (and the same objects,
     // so that an incremental analysis sees this host as unchanged).
