@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import type { Def, OptionReader } from '../../../server/src/nix/host-config';
+import type { ConditionMode, Def, OptionReader } from '../../../server/src/nix/host-config';
 import { Workspace } from '../../../server/src/nix/hosts';
 import type { ParsedNix } from '../../../server/src/nix/parse';
 import { initNixParser, parseNixSync } from '../../../server/src/nix/parse';
@@ -22,6 +22,7 @@ const MODULES: Record<string, string> = {
       { enable = true; settings.main.myhostname = "mx.example.org"; }
       (lib.mkIf true { settings.main.mydestination = [ "example.org" ]; })
       (lib.mkIf false { settings.main.relayhost = "[relay.example.org]"; })
+      (lib.mkIf config.services.dovecot2.enable { settings.main.smtpd_sasl_type = "dovecot"; })
     ];
     mailserver = pkgs.mailserver;
   }`,
@@ -37,17 +38,19 @@ const MODULES: Record<string, string> = {
     services.postfix.settings = lib.mkForce { main.myhostname = "forced.example.org"; };
     mailserver.fqdn = "mail.example.org";
   }`,
-  'c.nix': `{ config, ... }: {
+  'c.nix': `{ config, lib, ... }: {
     networking.fqdn = "\${config.networking.hostName}.\${config.networking.domain}";
     networking.interfaces = "not a set";
     services = { postfix.hostname = config.networking.fqdn; };
+    services.dovecot2 = lib.mkIf config.services.postfix.enable { enable = true; };
+    networking.firewall = lib.mkIf config.networking.firewall.enable { allowedTCPPorts = [ 25 ]; };
   }`,
 };
 
-function hostConfig() {
+function hostConfig(conditions: ConditionMode = 'host') {
   const parsed = new Map<string, ParsedNix>();
   for (const [name, text] of Object.entries(MODULES)) parsed.set(`/t/${name}`, parseNixSync({ path: `/t/${name}`, kind: 'nix', text }));
-  return new Workspace(parsed).hostConfig([...parsed.keys()].map((file) => ({ file })));
+  return new Workspace(parsed).hostConfig([...parsed.keys()].map((file) => ({ file })), conditions);
 }
 
 /** What a definition says, comparable with deepEqual (unknown values are fresh objects per read). */
@@ -65,25 +68,27 @@ function shape(d: Def) {
 
 const read = (r: OptionReader, path: string[]) => r.defs(path).map(shape);
 
-const PREFIXES = [['networking'], ['networking', 'interfaces'], ['networking', 'interfaces', 'eth0'], ['services', 'postfix'], ['services', 'postfix', 'settings'], ['mailserver'], ['nothing', 'here']];
-const RESTS = [[], ['hostName'], ['useDHCP'], ['eth0', 'useDHCP'], ['ipv4', 'addresses'], ['ipv6', 'addresses'], ['enable'], ['settings', 'main', 'myhostname'], ['main', 'myhostname'], ['main'], ['fqdn'], ['interfaces', 'eth0'], ['anything', 'else']];
+const PREFIXES = [['services'], ['networking'], ['networking', 'firewall'], ['networking', 'interfaces'], ['networking', 'interfaces', 'eth0'], ['services', 'postfix'], ['services', 'postfix', 'settings'], ['mailserver'], ['nothing', 'here']];
+const RESTS = [[], ['hostName'], ['useDHCP'], ['eth0', 'useDHCP'], ['ipv4', 'addresses'], ['ipv6', 'addresses'], ['enable'], ['settings', 'main', 'myhostname'], ['main', 'myhostname'], ['main'], ['fqdn'], ['interfaces', 'eth0'], ['dovecot2', 'enable'], ['allowedTCPPorts'], ['anything', 'else']];
 
-test('under(prefix).defs(rest) is defs(prefix + rest), for every prefix and rest', () => {
-  const cfg = hostConfig();
-  let nonEmpty = 0;
-  for (const prefix of PREFIXES) {
-    const part = cfg.under(prefix);
-    for (const rest of RESTS) {
-      const direct = read(cfg, [...prefix, ...rest]);
-      assert.deepEqual(read(part, rest), direct, `${[...prefix, ...rest].join('.')}`);
-      assert.deepEqual(part.keys(rest), cfg.keys([...prefix, ...rest]), `keys of ${[...prefix, ...rest].join('.')}`);
-      assert.deepEqual(part.effective(rest).map(shape), cfg.effective([...prefix, ...rest]).map(shape));
-      if (direct.length) nonEmpty++;
+for (const mode of ['host', 'would-enable'] as const) {
+  test(`under(prefix).defs(rest) is defs(prefix + rest), for every prefix and rest (mkIf decided: ${mode})`, () => {
+    const cfg = hostConfig(mode);
+    let nonEmpty = 0;
+    for (const prefix of PREFIXES) {
+      const part = cfg.under(prefix);
+      for (const rest of RESTS) {
+        const direct = read(cfg, [...prefix, ...rest]);
+        assert.deepEqual(read(part, rest), direct, `${[...prefix, ...rest].join('.')}`);
+        assert.deepEqual(part.keys(rest), cfg.keys([...prefix, ...rest]), `keys of ${[...prefix, ...rest].join('.')}`);
+        assert.deepEqual(part.effective(rest).map(shape), cfg.effective([...prefix, ...rest]).map(shape));
+        if (direct.length) nonEmpty++;
+      }
     }
-  }
-  // The shapes above are really exercised: many paths have definitions.
-  assert.ok(nonEmpty >= 15, `${nonEmpty} paths with definitions`);
-});
+    // The shapes above are really exercised: many paths have definitions.
+    assert.ok(nonEmpty >= 15, `${nonEmpty} paths with definitions`);
+  });
+}
 
 test('definitions read below a prefix keep their priorities, computed names and unknown values', () => {
   const cfg = hostConfig();
@@ -97,7 +102,8 @@ test('definitions read below a prefix keep their priorities, computed names and 
   assert.deepEqual(net.under(['interfaces']).keys([]).map((k) => k.key), ['eth0']);
   // mkIf false contributes nothing; mkMerge parts are separate definitions.
   const main = cfg.under(['services', 'postfix', 'settings', 'main']);
-  assert.deepEqual(main.keys([]).map((k) => k.key), ['myhostname', 'mydestination']);
+  // The host decides a mkIf reading its configuration: dovecot2 is on because Postfix is.
+  assert.deepEqual(main.keys([]).map((k) => k.key), ['myhostname', 'mydestination', 'smtpd_sasl_type']);
   assert.equal(main.defs(['relayhost']).length, 0);
   // `mailserver = pkgs.mailserver` cannot be evaluated: every option below it is unknown there.
   const ms = cfg.under(['mailserver']);
