@@ -56,6 +56,16 @@ export abstract class OptionReader {
   }
 
   /**
+   * A value read inside a definition (an attribute of a submodule value such as an address
+   * entry or a gateway): a `mkIf` there is decided as the host decides it, and one that does
+   * not hold is no value, as for an attribute that is not set.
+   */
+  settle(v: NixValue | undefined): NixValue | undefined {
+    while (v?.k === 'merge' && v.when && v.parts.length === 1) v = this.applies(v) ? v.parts[0].force() : undefined;
+    return v;
+  }
+
+  /**
    * The part under `prefix`, walked to once: several options read below one prefix
    * (`networking.*`) then visit only the definitions of the prefix, not every module again.
    */

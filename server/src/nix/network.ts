@@ -121,10 +121,23 @@ class NetworkBuilder {
   private addressItem(item: NixValue, iface: string, fam: Family): void {
     const what = `networking.interfaces.${iface}.ipv${fam}.addresses`;
     if (item.k !== 'attrs') return this.unknownAddress(item, what);
-    const address = item.attrs.get('address')?.value.force();
-    const len = item.attrs.get('prefixLength')?.value.force();
+    const address = this.attr(item, 'address');
+    const len = this.attr(item, 'prefixLength');
     if (!address) return this.unknownAddress({ k: 'unknown', reason: 'no address attribute', at: item.at }, what);
     this.addressString(address, 'networking.interfaces', iface, len?.k === 'int' ? len.n : undefined, what);
+  }
+
+  /** An attribute of a submodule value (an address entry, a gateway, a systemd section), its `mkIf` decided. */
+  private attr(v: NixValue, key: string): NixValue | undefined {
+    return v.k === 'attrs' ? this.cfg.settle(v.attrs.get(key)?.value.force()) : undefined;
+  }
+
+  /** `{ Gateway = ...; }` or the older `{ routeConfig.Gateway = ...; }`. */
+  private sectionValue(v: NixValue, legacy: string, key: string): NixValue | undefined {
+    const direct = this.attr(v, key);
+    if (direct) return direct;
+    const sec = this.attr(v, legacy);
+    return sec && this.attr(sec, key);
   }
 
   /** A boolean option as one of two words, located at its winning definition (`defs`). */
@@ -141,8 +154,8 @@ class NetworkBuilder {
         const v = d.value;
         if (v.k === 'str') this.gateway(v, fam, undefined, `networking.${option}`);
         else if (v.k === 'attrs') {
-          const addr = v.attrs.get('address')?.value.force();
-          const iface = knownString(v.attrs.get('interface')?.value.force())?.s;
+          const addr = this.attr(v, 'address');
+          const iface = knownString(this.attr(v, 'interface'))?.s;
           if (addr) this.gateway(addr, fam, iface, `networking.${option}`);
         }
       }
@@ -197,7 +210,7 @@ class NetworkBuilder {
       const { items: addrSections, unknowns: addrUnknown } = listItems(network.defs(['addresses']));
       for (const u of addrUnknown) this.unknownAddress(u, `${what}.addresses`);
       for (const sec of addrSections) {
-        const a = sectionValue(sec, 'addressConfig', 'Address');
+        const a = this.sectionValue(sec, 'addressConfig', 'Address');
         if (a) this.addressString(a, 'systemd.network', iface, undefined, `${what}.addresses`);
         else this.unknownAddress(sec, `${what}.addresses`);
       }
@@ -207,8 +220,8 @@ class NetworkBuilder {
       }
       const { items: routes } = listItems(network.defs(['routes']));
       for (const r of routes) {
-        const gw = sectionValue(r, 'routeConfig', 'Gateway');
-        const dest = knownString(sectionValue(r, 'routeConfig', 'Destination'))?.s.trim();
+        const gw = this.sectionValue(r, 'routeConfig', 'Gateway');
+        const dest = knownString(this.sectionValue(r, 'routeConfig', 'Destination'))?.s.trim();
         if (gw && (!dest || dest === '::/0' || dest === '0.0.0.0/0')) this.gateway(gw, undefined, iface, 'systemd.network');
       }
     }
@@ -216,14 +229,6 @@ class NetworkBuilder {
   }
 }
 
-/** `{ Gateway = ...; }` or the older `{ routeConfig.Gateway = ...; }`. */
-function sectionValue(v: NixValue, legacy: string, key: string): NixValue | undefined {
-  if (v.k !== 'attrs') return undefined;
-  const direct = v.attrs.get(key)?.value.force();
-  if (direct) return direct;
-  const sec = v.attrs.get(legacy)?.value.force();
-  return sec && sec.k === 'attrs' ? sec.attrs.get(key)?.value.force() : undefined;
-}
 
 function combine(...parts: Tri[]): DynamicAddressing {
   if (parts.some((p) => p === true)) return 'possible';

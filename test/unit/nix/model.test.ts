@@ -233,3 +233,21 @@ test('a mkIf that holds keeps its definitions, a literal false drops them, an un
   assert.equal(param(pf, 'mydomain'), undefined);
   assert.equal(param(pf, 'relayhost')?.value, '[relay.example]:587');
 });
+
+test('a mkIf inside a submodule value (an address entry, a gateway) is decided by the host too', async () => {
+  const root = '/fleet';
+  const host = (name: string): SourceFile => ({
+    path: `${root}/hosts/${name}/default.nix`,
+    kind: 'nix',
+    text:
+      `{ config, lib, ... }:\nlet on = config.networking.hostName == "on"; in {\n  networking.hostName = "${name}";\n` +
+      '  networking.defaultGateway6 = { address = lib.mkIf on "2001:db8::1"; interface = "ens3"; };\n' +
+      '  networking.interfaces.ens3.ipv6.addresses = [ { address = lib.mkIf on "2001:db8::25"; prefixLength = 64; } ];\n}\n',
+  });
+  const r = await analyzeNix([host('on'), host('off')], { root });
+  const byName = (n: string) => r.hosts.find((h) => h.id === `hosts/${n}/default.nix`)!;
+  assert.deepEqual(addrs(byName('on')), ['ens3 2001:db8::25/64']);
+  assert.deepEqual(gws(byName('on')), ['6 2001:db8::1%ens3']);
+  assert.deepEqual(addrs(byName('off')), []);
+  assert.deepEqual(gws(byName('off')), []);
+});
