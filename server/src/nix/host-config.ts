@@ -24,9 +24,9 @@ const MAX_LOOKUP_DEPTH = 12;
 
 /**
  * How `mkIf` conditions are read: `host` evaluates them in the host's configuration (a
- * module enabled by an option the host leaves false sets nothing); `would-enable` takes every
- * condition but a literal false as met, for a module no host imports (what it sets when
- * some host enables it).
+ * module enabled by an option the host leaves false sets nothing); `would-enable`, for a
+ * module no host imports, takes a condition that reads the configuration as met (what the
+ * module sets when some host enables it) and evaluates the others (`mkIf false` still drops).
  */
 export type ConditionMode = 'host' | 'would-enable';
 
