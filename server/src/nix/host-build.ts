@@ -7,7 +7,6 @@ import type { SourceFile } from '../core/source';
 import type { Location } from '../core/text';
 import type { Host, HostName, PostfixInstance } from '../model/types';
 import type { OptionReader } from './host-config';
-import { winning } from './host-config';
 import type { ImportGraph, Workspace } from './hosts';
 import { missingImports } from './hosts';
 import { Locations, knownString } from './locate';
@@ -75,7 +74,7 @@ export function startOf(file: string): Location {
 }
 
 function lastKnownString(cfg: OptionReader, path: readonly string[]) {
-  const defs = winning(cfg.defs(path));
+  const defs = cfg.effective(path);
   const d = defs[defs.length - 1];
   return d ? { def: d, str: knownString(d.value) } : undefined;
 }
@@ -108,7 +107,7 @@ function assembleHost(id: string, flakeName: string | undefined, entry: string, 
     const n = d.trim().toLowerCase().replace(/\.$/, '');
     if (/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(n) && !mailDomains.some((x) => x.domain === n)) mailDomains.push({ domain: n, at });
   };
-  for (const d of winning(mailserver.defs(['domains']))) {
+  for (const d of mailserver.effective(['domains'])) {
     if (d.value.k !== 'list') continue;
     for (const item of d.value.items) {
       const s = knownString(item.force());

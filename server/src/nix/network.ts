@@ -150,7 +150,7 @@ class NetworkBuilder {
   defaultGateways(): void {
     for (const fam of [4, 6] as const) {
       const option = fam === 4 ? 'defaultGateway' : 'defaultGateway6';
-      for (const d of winning(this.net.defs([option]))) {
+      for (const d of this.net.effective([option])) {
         const v = d.value;
         if (v.k === 'str') this.gateway(v, fam, undefined, `networking.${option}`);
         else if (v.k === 'attrs') {

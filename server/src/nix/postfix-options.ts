@@ -10,7 +10,6 @@ import { parseMainCf } from '../postfix/main-cf';
 import { parseMasterCf } from '../postfix/master-cf';
 import { splitItems } from '../postfix/items';
 import type { Def, OptionReader } from './host-config';
-import { winning } from './host-config';
 import type { Locations } from './locate';
 import { holeIn, locateInString, sliceString } from './strings';
 import type { NixValue, Of, Span } from './values';
@@ -48,7 +47,7 @@ export function extractPostfix(postfix: OptionReader, loc: Locations): NixPostfi
   // Lowest precedence first: legacy options, then config/settings.main, then extraConfig
   // (appended after the generated lines in main.cf, so its definitions win).
   for (const [option, name] of Object.entries(LEGACY)) {
-    const defs = winning(postfix.defs([option]));
+    const defs = postfix.effective([option]);
     const d = defs[defs.length - 1];
     if (!d || isEmptyLegacy(d.value)) continue;
     add(paramFromValue(name, d, loc, 'nix.option', `services.postfix.${option}`));
@@ -61,13 +60,13 @@ export function extractPostfix(postfix: OptionReader, loc: Locations): NixPostfi
   ] as const) {
     const main = postfix.under(path);
     for (const { key } of main.keys([])) {
-      const defs = winning(main.defs([key]));
+      const defs = main.effective([key]);
       const d = pickDef(defs);
       if (d) add(paramFromValue(key, d, loc, source));
     }
   }
   let templated = false;
-  for (const d of winning(postfix.defs(['extraConfig']))) {
+  for (const d of postfix.effective(['extraConfig'])) {
     const s = d.value;
     if (s.k !== 'str') continue;
     const parsed = parseMainCf(s.s, loc.stringLocator(s), 'nix.extraConfig');
@@ -86,7 +85,7 @@ export function extractPostfix(postfix: OptionReader, loc: Locations): NixPostfi
       if (entry) master.push(entry);
     }
   }
-  for (const d of winning(postfix.defs(['extraMasterConf']))) {
+  for (const d of postfix.effective(['extraMasterConf'])) {
     const s = d.value;
     if (s.k !== 'str') continue;
     const parsed = parseMasterCf(s.s, loc.stringLocator(s), 'nix.extraMasterConf');
@@ -241,7 +240,7 @@ function masterEntry(
   serviceAt: Location,
   at: Location,
 ): MasterEntry | undefined {
-  const one = (k: string): NixValue | undefined => pickDef(winning(entry.defs([k])))?.value;
+  const one = (k: string): NixValue | undefined => pickDef(entry.effective([k]))?.value;
   const str = (k: string): string | undefined => {
     const v = one(k);
     if (!v) return undefined;
