@@ -99,6 +99,19 @@ export class LineIndex {
   }
 }
 
+/** Same file and range (compared field by field: no key string per location). */
+export function sameLocation(a: Location, b: Location): boolean {
+  const ra = a.range;
+  const rb = b.range;
+  return (
+    a.file === b.file &&
+    ra.start.line === rb.start.line &&
+    ra.start.character === rb.start.character &&
+    ra.end.line === rb.end.line &&
+    ra.end.character === rb.end.character
+  );
+}
+
 export function comparePositions(a: Position, b: Position): number {
   return a.line - b.line || a.character - b.character;
 }

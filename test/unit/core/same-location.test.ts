@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Location } from '../../../server/src/core/text';
-import { sameLocation } from '../../../server/src/rules/support/next-hops';
+import { sameLocation } from '../../../server/src/core/text';
 
 const loc = (file: string, l1: number, c1: number, l2: number, c2: number): Location => ({ file, range: { start: { line: l1, character: c1 }, end: { line: l2, character: c2 } } });
 

@@ -3,8 +3,8 @@
  * 100.64.0.0/10 (Tailscale node addresses, also carrier-grade NAT).
  */
 import type { Fix } from '../../core/finding';
-import type { Location } from '../../core/text';
-import { composeRelays, envText, isTailnetAddress, parseNextHop, postfixRelays, sameLocation, subLocation, type NextHop } from '../support/next-hops';
+import { sameLocation, type Location } from '../../core/text';
+import { composeRelays, envText, isTailnetAddress, parseNextHop, postfixRelays, subLocation, type NextHop } from '../support/next-hops';
 import type { RawFinding, Rule, RuleContext } from '../types';
 
 export const MAGICDNS_PLACEHOLDER = 'MACHINE.TAILNET-NAME.ts.net';

@@ -7,7 +7,7 @@
  * `extraMasterConf` is still a current option (types.lines), whatever rules.md says: ADR 0002.
  */
 import type { Fix } from '../../core/finding';
-import type { Location } from '../../core/text';
+import { sameLocation, type Location } from '../../core/text';
 import type { Host, PostfixInstance, PostfixNixOption, PostfixParam } from '../../model/types';
 import type { RawFinding, Rule, RuleContext } from '../types';
 import { hostOfInstance } from '../support/hosts';
@@ -65,10 +65,6 @@ export function nixValueFor(p: PostfixParam): string | undefined {
   return nixString(p.value);
 }
 
-function sameRange(a: PostfixParam['entryAt'], b: PostfixParam['entryAt']): boolean {
-  return a.file === b.file && JSON.stringify(a.range) === JSON.stringify(b.range);
-}
-
 /** Delete the old binding(s) and set settings.main.<name> for each; undefined unless every piece is safe. */
 function moveFix(ctx: RuleContext, host: Host | undefined, params: readonly PostfixParam[], all: readonly PostfixParam[], title: string): Fix | undefined {
   if (!host || host.kind !== 'nixos' || !params.length) return undefined;
@@ -78,7 +74,7 @@ function moveFix(ctx: RuleContext, host: Host | undefined, params: readonly Post
     if (value === undefined || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(p.name)) return undefined;
     // One binding holding several parameters (`config = { a = ..; b = ..; }` seen as one range)
     // cannot be deleted for one of them.
-    if (all.some((o) => o !== p && sameRange(o.entryAt, p.entryAt))) return undefined;
+    if (all.some((o) => o !== p && sameLocation(o.entryAt, p.entryAt))) return undefined;
     const set = ctx.edits.setNixOption(host, [...MAIN_PATH, p.name], value, p.entryAt.file);
     if (!set || !set.length) return undefined;
     edits.push(ctx.edits.remove(p.entryAt), ...set);
@@ -104,7 +100,7 @@ function renameFix(ctx: RuleContext, instance: PostfixInstance, b: PostfixNixOpt
 
 /** The main.cf parameter a legacy single-value option binding produced (absent when overridden). */
 function paramOf(instance: PostfixInstance, b: PostfixNixOption): PostfixParam | undefined {
-  return instance.main.find((p) => p.source === 'nix.option' && p.option === `${SP}.${b.option}` && sameRange(p.entryAt, b.at));
+  return instance.main.find((p) => p.source === 'nix.option' && p.option === `${SP}.${b.option}` && sameLocation(p.entryAt, b.at));
 }
 
 function relayhostValue(instance: PostfixInstance): string | undefined {

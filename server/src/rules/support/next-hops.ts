@@ -200,18 +200,6 @@ export function isTailnetAddress(text: string): boolean {
   return ip !== undefined && sameNetwork(ip, TAILNET, 10);
 }
 
-/** Same file and range (compared field by field: no key string per location). */
-export function sameLocation(a: Location, b: Location): boolean {
-  const ra = a.range;
-  const rb = b.range;
-  return (
-    a.file === b.file &&
-    ra.start.line === rb.start.line &&
-    ra.start.character === rb.start.character &&
-    ra.end.line === rb.end.line &&
-    ra.end.character === rb.end.character
-  );
-}
 
 /**
  * The Location of `[start, end)` inside a located text, when the text sits on one line and
