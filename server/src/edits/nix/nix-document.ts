@@ -4,6 +4,7 @@ import type { FileEdit } from '../../core/finding';
 import { lineIndexOf, type SourceFile } from '../../core/source';
 import { detectLayout, type Layout } from './indentation';
 import { mentionedPaths, mentionsPath } from './locate-binding';
+import { analysedTreeOf } from '../../nix/parse';
 import { rememberSource } from '../../nix/syntax';
 
 export interface NixDoc {
@@ -58,8 +59,13 @@ function release(): void {
   kept = undefined;
 }
 
-/** Parses the file (or reuses the tree kept from the call before), runs `work` on it. */
+/**
+ * Runs `work` on the file's tree: the analysis's tree of the same text, the tree kept from the
+ * call before, or a new parse.
+ */
 export function withNixDoc<T>(parser: Parser, file: SourceFile, work: (doc: NixDoc) => T): T {
+  const analysed = analysedTreeOf(file);
+  if (analysed) return withTree(parser, file, analysed, work);
   if (kept && kept.file === file && kept.parser === parser) return withTree(parser, file, kept.tree, work);
   const tree = parser.parse(file.text);
   if (!tree) throw new Error(`tree-sitter could not parse ${file.path}`);
