@@ -248,7 +248,8 @@ function walk(v: NixValue, path: readonly string[], i: number, prio: number, bin
   if (v.k === 'attrs') {
     const a = ownAttr(v.attrs, path[i]);
     if (a) walk(a.value.force(), path, i + 1, p, a.bindingAt, a.keyAt, file, out, dyn, applies);
-    for (const d of v.dynamic ?? []) walk(d.value.force(), path, i + 1, p, d.bindingAt, d.keyAt, file, out, d.reason, applies);
+    // Asked for every set on every option path: no empty list made when there is nothing dynamic.
+    if (v.dynamic) for (const d of v.dynamic) walk(d.value.force(), path, i + 1, p, d.bindingAt, d.keyAt, file, out, d.reason, applies);
     return;
   }
   if (v.k === 'unknown') {
