@@ -398,7 +398,7 @@ export class Evaluator {
       if (scanned) {
         const keys = scanned.complete ? scanned.keys : [...scanned.keys, new UnreadKeys(scanned.keys.length)];
         const site = scanned.complete && scanned.literal ? BindingSite.literal(this.file, b.startIndex, scanned.literal) : new BindingSite(this.file, b);
-        this.addPath(target, keys, site, scope, depth);
+        this.addPath(target, keys, 0, site, scope, depth);
         continue;
       }
       const type = b.type;
@@ -411,7 +411,7 @@ export class Evaluator {
     const pathNode = b.childForFieldName('attrpath');
     const expr = b.childForFieldName('expression');
     if (!pathNode || !expr) return;
-    this.addPath(target, namedChildrenNoComments(pathNode), new BindingSite(this.file, b, expr), scope, depth);
+    this.addPath(target, namedChildrenNoComments(pathNode), 0, new BindingSite(this.file, b, expr), scope, depth);
   }
 
   /**
@@ -420,20 +420,21 @@ export class Evaluator {
    * is first needed. Reading `networking.*` thus never evaluates the computed names under
    * `services.nginx.virtualHosts` (`"app${n}.${domain}"` reads the host's config).
    */
-  addPath(t: AttrsBuilder, keys: readonly PathKey[], site: BindingSite, scope: Scope, depth: number): void {
-    const node = keys[0];
+  addPath(t: AttrsBuilder, keys: readonly PathKey[], from: number, site: BindingSite, scope: Scope, depth: number): void {
+    const node = keys[from];
     if (node === undefined) return; // the scan saw a dot: keys follow in an error-free tree
-    if (node instanceof UnreadKeys) return this.addPath(t, site.attrNodes(node.from), site, scope, depth);
+    if (node instanceof UnreadKeys) return this.addPath(t, site.attrNodes(node.from), 0, site, scope, depth);
     let key: string;
     if (node instanceof ScannedKey) key = node.name;
     else {
       const name = this.attrName(node, scope);
-      if (typeof name !== 'string') return this.addComputed(t, node, name, keys.slice(1), site, scope);
+      if (typeof name !== 'string') return this.addComputed(t, node, name, keys.slice(from + 1), site, scope);
       key = name;
     }
-    const scanned = keys.length === 1 ? site.literal?.value : undefined;
+    const last = keys.length === from + 1;
+    const scanned = last ? site.literal?.value : undefined;
     if (scanned) return this.placeScanned(t, key, node, scanned, site, scope, depth);
-    const expr = keys.length === 1 ? site.expression : undefined;
+    const expr = last ? site.expression : undefined;
     if (expr === null) return; // an incomplete binding (its syntax error is reported)
     if (expr && expr.type === 'attrset_expression') {
       // A nested set merges with other bindings of the same prefix (`a = { x = 1; }; a.y = 2;`).
@@ -456,12 +457,12 @@ export class Evaluator {
       return;
     }
     const sub = t.child(key, node, site);
-    if (sub) sub.defer({ kind: 'path', keys: keys.slice(1), scope, site, depth });
+    if (sub) sub.defer({ kind: 'path', keys, from: from + 1, scope, site, depth });
   }
 
   /** The bindings of a scanned set, placed as addBindings places those of a binding set. */
   addScannedBindings(target: AttrsBuilder, set: ScannedSet, scope: Scope, depth: number): void {
-    for (const b of set.bindings) this.addPath(target, b.keys, BindingSite.scanned(this.file, b), scope, depth);
+    for (const b of set.bindings) this.addPath(target, b.keys, 0, BindingSite.scanned(this.file, b), scope, depth);
   }
 
   /** addPath's last step for a scanned value: a nested set merges like a `{ ... }` node, the rest is lazy. */
@@ -754,7 +755,7 @@ class BindingSite {
 
 /** Bindings of a nested set not yet placed: the rest of an attrpath, or a nested `{ ... }`. */
 type Pending =
-  | { readonly kind: 'path'; readonly keys: readonly PathKey[]; readonly scope: Scope; readonly site: BindingSite; readonly depth: number }
+  | { readonly kind: 'path'; readonly keys: readonly PathKey[]; readonly from: number; readonly scope: Scope; readonly site: BindingSite; readonly depth: number }
   | { readonly kind: 'set'; readonly set: Node; readonly scope: Scope; readonly depth: number }
   | { readonly kind: 'scanned'; readonly set: ScannedSet; readonly scope: Scope; readonly depth: number };
 
@@ -765,7 +766,8 @@ type Pending =
  */
 class AttrsBuilder {
   private readonly attrs = new Map<string, Attr>();
-  private subs: Map<string, AttrsBuilder> | undefined;
+  /** The keys whose entries are NestedSet, in the order they were placed. */
+  private nested: string[] | undefined;
   dynamic: DynAttr[] | undefined;
   at?: Span;
   /** Placed in binding order when the set is built, so "first definition wins" is unchanged. */
@@ -774,7 +776,9 @@ class AttrsBuilder {
   constructor(readonly file: string) {}
 
   defer(p: Pending): void {
-    (this.pending ??= []).push(p);
+    // Most sets get one: a list of exactly that, not an empty one grown by push.
+    if (this.pending) this.pending.push(p);
+    else this.pending = [p];
   }
 
   has(key: string): boolean {
@@ -788,10 +792,12 @@ class AttrsBuilder {
   /** The set under `key`, created by this binding when new (its spans are read only then). */
   child(key: string, keyNode: AttrKey, site: BindingSite): AttrsBuilder | undefined {
     // `a = expr; a.b = 1;` is an error in Nix; keep the first definition.
-    if (this.attrs.has(key)) return this.subs?.get(key);
+    const placed = this.attrs.get(key);
+    if (placed) return placed instanceof NestedSet ? placed.sub : undefined;
     const sub = new AttrsBuilder(this.file);
-    (this.subs ??= new Map()).set(key, sub);
-    this.attrs.set(key, { value: NESTED_SET_PLACEHOLDER, keyAt: keySpan(this.file, keyNode), bindingAt: site.at });
+    if (this.nested) this.nested.push(key);
+    else this.nested = [key];
+    this.attrs.set(key, new NestedSet(sub, keySpan(this.file, keyNode), site.at));
     return sub;
   }
 
@@ -812,19 +818,19 @@ class AttrsBuilder {
     this.pending = undefined;
     if (pending) {
       for (const p of pending) {
-        if (p.kind === 'path') ev.addPath(this, p.keys, p.site, p.scope, p.depth);
+        if (p.kind === 'path') ev.addPath(this, p.keys, p.from, p.site, p.scope, p.depth);
         else if (p.kind === 'scanned') ev.addScannedBindings(this, p.set, p.scope, p.depth);
         else ev.addBindings(this, p.set, p.scope, p.scope, p.depth);
       }
     }
-    if (this.subs) {
-      for (const [k, sub] of this.subs) {
-        const placed = this.attrs.get(k)!;
-        const subAt = sub.at ?? placed.bindingAt;
+    if (this.nested) {
+      for (const k of this.nested) {
+        const { sub, keyAt, bindingAt } = this.attrs.get(k) as NestedSet;
+        const subAt = sub.at ?? bindingAt;
         // Setting an existing key keeps its place in the map's order.
-        this.attrs.set(k, { value: new Lazy(() => sub.value(ev, subAt), undefined, subAt), keyAt: placed.keyAt, bindingAt: placed.bindingAt });
+        this.attrs.set(k, { value: new Lazy(() => sub.value(ev, subAt), undefined, subAt), keyAt, bindingAt });
       }
-      this.subs = undefined;
+      this.nested = undefined;
     }
     return this.attrs;
   }
@@ -832,3 +838,14 @@ class AttrsBuilder {
 
 /** What a nested set's entry holds until its parent is built (never seen outside the builder). */
 const NESTED_SET_PLACEHOLDER = Lazy.of(unknownValue('nested set not built yet', { file: '', start: 0, end: 0 }));
+
+/** A nested set's entry until its parent is built: the placeholder value, and the set's builder. */
+class NestedSet implements Attr {
+  readonly value = NESTED_SET_PLACEHOLDER;
+
+  constructor(
+    readonly sub: AttrsBuilder,
+    readonly keyAt: Span,
+    readonly bindingAt: Span,
+  ) {}
+}
