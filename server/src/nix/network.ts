@@ -23,6 +23,9 @@ import type { NixValue } from './values';
 
 type Tri = boolean | 'unknown' | undefined;
 
+/** A model object while it is filled in. */
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** The winning boolean of an option: undefined when not set, 'unknown' when not evaluable. */
 export function boolOption(cfg: OptionReader, path: readonly string[]): Tri {
   return winningBool(cfg.effective(path));
@@ -78,9 +81,12 @@ class NetworkBuilder {
     const ip = canonicalIp(addr);
     if (!ip) return this.unknownAddress({ k: 'unknown', reason: `'${text}' is not an IP address`, at: v.at }, what);
     const at = this.loc.of(locateInString(s, lead, lead + addrEnd));
-    const claim: AddressClaim = { address: ip.address, family: ip.family, source, at };
     const len = prefix ?? prefixLength;
-    this.addresses.push({ ...claim, ...(len !== undefined ? { prefixLength: len } : {}), ...(iface ? { interface: iface } : {}) });
+    // One object per address (conditional spreads made three); fields in the model's order.
+    const claim: Writable<AddressClaim> = { address: ip.address, family: ip.family, source, at };
+    if (len !== undefined) claim.prefixLength = len;
+    if (iface) claim.interface = iface;
+    this.addresses.push(claim);
   }
 
   gateway(v: NixValue, family: Family | undefined, iface: string | undefined, source: GatewayClaim['source']): void {
@@ -89,7 +95,9 @@ class NetworkBuilder {
     const ip = canonicalIp(s.s);
     if (!ip || (family && ip.family !== family)) return;
     const at = this.loc.of(locateInString(s, 0, s.s.length));
-    this.gateways.push({ family: ip.family, address: ip.address, source, at, ...(iface ? { interface: iface } : {}) });
+    const claim: Writable<GatewayClaim> = { family: ip.family, address: ip.address, source, at };
+    if (iface) claim.interface = iface;
+    this.gateways.push(claim);
   }
 
   networkingInterfaces(): void {
