@@ -6,7 +6,7 @@
  * work on hostile input.
  */
 import { dirname, posix } from 'node:path';
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import type { ScannedBinding, ScannedBindingValue, ScannedLiteral, ScannedSet } from './text-scan';
 import { attrKey, bindingSetOf, formalNodes, namedChildrenNoComments, scanBindingKeys, scanFormals, ScannedKey } from './syntax';
 import { concatStrings } from './strings';
@@ -394,17 +394,36 @@ export class Evaluator {
     for (const b of set.namedChildren) {
       if (!b) continue;
       // Most keys are plain identifiers: those come from the text, not from wasm.
-      const scanned = scanBindingKeys(b);
+      const scanned = this.scannedBinding(b);
       if (scanned) {
-        const keys = scanned.complete ? scanned.keys : [...scanned.keys, new UnreadKeys(scanned.keys.length)];
-        const site = scanned.complete && scanned.literal ? BindingSite.literal(this.file, b.startIndex, scanned.literal) : new BindingSite(this.file, b);
-        this.addPath(target, keys, 0, site, scope, depth);
+        this.addPath(target, scanned.keys, 0, scanned.site ?? new BindingSite(this.file, b), scope, depth);
         continue;
       }
       const type = b.type;
       if (type === 'binding') this.addBinding(target, b, scope, depth);
       else if (type === 'inherit' || type === 'inherit_from') this.addInherit(target, b, scope, outer);
     }
+  }
+
+  /**
+   * A binding's keys as far as the text scan reads them, and its site when the scan read
+   * its value too. A module that reads the host's configuration is evaluated again for every
+   * host from the same tree: its bindings are scanned once (see repeatedScans).
+   */
+  private scannedBinding(b: Node): ScannedBindingSite | undefined {
+    const memo = this.hooks.configLookup ? scansOf(b.tree) : undefined;
+    let found = memo?.get(b.startIndex);
+    if (found === undefined) {
+      const scanned = scanBindingKeys(b);
+      found = scanned
+        ? {
+            keys: scanned.complete ? scanned.keys : [...scanned.keys, new UnreadKeys(scanned.keys.length)],
+            site: scanned.complete && scanned.literal ? BindingSite.literal(this.file, b.startIndex, scanned.literal) : undefined,
+          }
+        : null;
+      memo?.set(b.startIndex, found);
+    }
+    return found ?? undefined;
   }
 
   private addBinding(target: AttrsBuilder, b: Node, scope: Scope, depth: number): void {
@@ -751,6 +770,24 @@ class BindingSite {
     if (this.value === undefined) this.value = this.node?.childForFieldName('expression') ?? null;
     return this.value;
   }
+}
+
+/**
+ * A binding as the text scan read it: its keys (ending in UnreadKeys when the scan stopped),
+ * and, when it read the value too, the binding's site (it holds no node: shareable).
+ */
+interface ScannedBindingSite {
+  readonly keys: readonly PathKey[];
+  readonly site: BindingSite | undefined;
+}
+
+/** Per tree evaluated for every host, the scanned bindings by start offset (null: not scannable). */
+const repeatedScans = new WeakMap<Tree, Map<number, ScannedBindingSite | null>>();
+
+function scansOf(tree: Tree): Map<number, ScannedBindingSite | null> {
+  let m = repeatedScans.get(tree);
+  if (!m) repeatedScans.set(tree, (m = new Map()));
+  return m;
 }
 
 /** Bindings of a nested set not yet placed: the rest of an attrpath, or a nested `{ ... }`. */

@@ -1,0 +1,99 @@
+/**
+ * A module that reads the host's configuration is evaluated again for every host from the
+ * same tree, and keeps the text scans of its bindings between evaluations: each evaluation
+ * must give what an evaluation of a fresh parse gives, for every host.
+ */
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import type { EvalHooks } from '../../../server/src/nix/evaluate';
+import { evaluateModuleWith } from '../../../server/src/nix/module';
+import { initNixParser, parseNixSync } from '../../../server/src/nix/parse';
+import { plainString, type NixValue } from '../../../server/src/nix/values';
+
+before(() => initNixParser());
+
+const MODULE = `{ config, lib, ... }:
+let
+  domain = config.networking.domain;
+  port = 25;
+in
+{
+  services.postfix = {
+    enable = true;
+    settings.main = {
+      myhostname = "\${config.networking.hostName}.\${domain}";
+      mydestination = [ "$myhostname" "localhost" ];
+      smtpd_tls_security_level = "may";
+    };
+  };
+  services.postfix.settings.main.relay_domains = [ domain ];
+  services.nginx.virtualHosts."\${config.networking.hostName}.\${domain}".root = ./www;
+  services.nginx.virtualHosts.static = { root = /srv/www; listen = [ { port = 80; } ]; };
+  networking.firewall.allowedTCPPorts = [ port 143 ];
+  networking.extra = lib.mkIf (config.networking.hostName == "h2") { tag = "second"; };
+  inherit (config.networking) hostName;
+}
+`;
+
+const PATH = '/t/repeated-evaluation.nix';
+
+/** Host configurations as the evaluator's hook answers `config.*` reads. */
+function hostHooks(hostName: string): EvalHooks {
+  return {
+    configLookup: (path, at) => {
+      const key = path.join('.');
+      if (key === 'networking.hostName') return plainString(hostName, at);
+      if (key === 'networking.domain') return plainString(`${hostName}.example`, at);
+      return undefined;
+    },
+  };
+}
+
+/** Everything the module defines, forced, with spans (values, keys and bindings). */
+function dump(v: NixValue, depth = 0): unknown {
+  const at = [v.at.start, v.at.end];
+  if (depth > 12) return '…';
+  switch (v.k) {
+    case 'attrs':
+      return { at, attrs: [...v.attrs].map(([k, a]) => [k, [a.keyAt.start, a.keyAt.end], [a.bindingAt.start, a.bindingAt.end], dump(a.value.force(), depth + 1)]), dynamic: v.dynamic?.map((d) => [d.reason, dump(d.value.force(), depth + 1)]) };
+    case 'list':
+      return { at, items: v.items.map((i) => dump(i.force(), depth + 1)) };
+    case 'merge':
+      return { at, when: v.when && dump(v.when.force(), depth + 1), parts: v.parts.map((p) => dump(p.force(), depth + 1)) };
+    case 'str':
+      return { at, s: v.s, pieces: v.pieces, holes: v.holes, priority: v.priority };
+    case 'fn':
+      return { at, fn: v.name ?? true };
+    default:
+      return { ...v, at };
+  }
+}
+
+test('a module evaluated for host after host from one tree gives what a fresh parse gives', () => {
+  const shared = parseNixSync({ path: PATH, kind: 'nix', text: MODULE });
+  for (const host of ['h1', 'h2', 'h1', 'h3']) {
+    const again = dump(evaluateModuleWith(shared, hostHooks(host)).config.force());
+    const fresh = dump(evaluateModuleWith(parseNixSync({ path: PATH, kind: 'nix', text: MODULE }), hostHooks(host)).config.force());
+    assert.deepEqual(again, fresh, host);
+  }
+});
+
+test('the hosts still see their own values', () => {
+  const shared = parseNixSync({ path: PATH, kind: 'nix', text: MODULE });
+  const hostnames = ['h1', 'h2'].map((host) => {
+    const config = evaluateModuleWith(shared, hostHooks(host)).config.force();
+    const main = select(config, 'services', 'postfix', 'settings', 'main', 'myhostname');
+    return main.k === 'str' ? main.s : main.k;
+  });
+  assert.deepEqual(hostnames, ['h1.h1.example', 'h2.h2.example']);
+});
+
+function select(v: NixValue, ...path: string[]): NixValue {
+  for (const k of path) {
+    assert.equal(v.k, 'attrs', k);
+    const a = v.k === 'attrs' ? v.attrs.get(k) : undefined;
+    assert.ok(a, k);
+    v = a.value.force();
+  }
+  return v;
+}
