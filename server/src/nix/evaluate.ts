@@ -10,6 +10,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import type { ScannedBinding, ScannedBindingValue, ScannedLiteral, ScannedSet } from './text-scan';
 import { attrKey, bindingSetOf, formalNodes, namedChildrenNoComments, scanBindingKeys, scanFormals, ScannedKey } from './syntax';
 import { concatStrings } from './strings';
+import { isNormalAbsolute, joinRelative } from './relative-path';
 import { buildString } from './string-literal';
 import type { Attr, DynAttr, NixValue, Of, Span } from './values';
 import { Lazy, describe, ownAttr, plainString, spanOf, strValue, unknownValue } from './values';
@@ -36,6 +37,8 @@ const MAX_DEPTH = 180;
 export class Evaluator {
   private steps = 0;
   private depth = 0;
+  /** The file's directory for relative paths (null: not absolute and normalised, joined by node:path). */
+  private dir: string | null | undefined;
 
   constructor(
     readonly file: string,
@@ -225,7 +228,11 @@ export class Evaluator {
 
   private pathValue(text: string, at: Span): NixValue {
     if (text.startsWith('/')) return { k: 'path', p: posix.normalize(text), at };
-    return { k: 'path', p: posix.join(dirname(this.file), text), at };
+    if (this.dir === undefined) {
+      const dir = dirname(this.file);
+      this.dir = isNormalAbsolute(dir) ? dir : null;
+    }
+    return { k: 'path', p: this.dir === null ? posix.join(dirname(this.file), text) : joinRelative(this.dir, text), at };
   }
 
   /** The keys of an attrpath; a key that cannot be evaluated is an unknown value. */
