@@ -59,7 +59,11 @@ export function canonicalAddress(text: string): string | undefined {
 /** The PTR owner name of an address: nibble form under ip6.arpa, or in-addr.arpa. */
 export function reverseName(address: string): string | undefined {
   const ip = parseIp(address);
-  if (!ip) return undefined;
+  return ip && reverseNameOf(ip);
+}
+
+/** reverseName of an address already parsed. */
+export function reverseNameOf(ip: ParsedIp): string {
   if (ip.family === 4) {
     const n = Number(ip.bits);
     return `${n & 255}.${(n >>> 8) & 255}.${(n >>> 16) & 255}.${n >>> 24}.in-addr.arpa`;

@@ -13,7 +13,7 @@
 import type { DnsAnswer, DnsMode, DnsRecord, DnsSource, DnsView, QueryOptions, ReverseResult, RRType, SpfResult, UnknownReason } from './types';
 import { DnsCache } from './cache';
 import type { CacheHit } from './cache';
-import { normalizeName, parseIp, reverseName } from './names';
+import { normalizeName, parseIp, reverseNameOf, type ParsedIp } from './names';
 import { LiveResolver } from './resolver';
 import { evaluateSpf } from './spf';
 import type { ZoneSet } from './zones';
@@ -58,6 +58,11 @@ export function sortRecords(records: readonly DnsRecord[]): DnsRecord[] {
   const keyOf = (r: DnsRecord): string =>
     r.type === 'MX' ? `${String(r.data.preference).padStart(5, '0')} ${r.data.exchange}` : typeof r.data === 'string' ? r.data : JSON.stringify(r.data);
   return [...records].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+}
+
+/** Is the record's address text this address? Canonical text (zone data, answers) compares as it stands. */
+function sameAddress(text: string, ip: ParsedIp): boolean {
+  return text === ip.text || parseIp(text)?.text === ip.text;
 }
 
 function fromCache(hit: CacheHit): Step {
@@ -161,18 +166,17 @@ export function createDnsView(options: DnsViewOptions): ManagedDnsView {
 
   async function reverse(address: string, qo: QueryOptions = {}): Promise<ReverseResult> {
     const ip = parseIp(address);
-    const rev = reverseName(address);
-    if (!ip || !rev) {
+    if (!ip) {
       return { address, ptr: { status: 'unknown', name: address, type: 'PTR', reason: 'malformed', detail: `'${address}' is not an IP address` }, confirmed: 'unknown', names: [] };
     }
-    const ptr = await query(rev, 'PTR', qo);
+    const ptr = await query(reverseNameOf(ip), 'PTR', qo);
     if (ptr.status !== 'records') return { address: ip.text, ptr, confirmed: ptr.status === 'unknown' ? 'unknown' : 'no', names: [] };
     const names = ptr.records.map((r) => r.data as string);
     let unknown = false;
     for (const name of names) {
       const fwd = await query(name, ip.family === 4 ? 'A' : 'AAAA', qo);
       if (fwd.status === 'unknown') unknown = true;
-      else if (fwd.status === 'records' && fwd.records.some((r) => parseIp(r.data as string)?.text === ip.text)) {
+      else if (fwd.status === 'records' && fwd.records.some((r) => sameAddress(r.data as string, ip))) {
         return { address: ip.text, ptr, confirmed: 'yes', names };
       }
     }

@@ -175,3 +175,22 @@ describe('zone semantics', () => {
     }
   });
 });
+
+describe('reverse', () => {
+  const soa = '@ SOA ns h 1 2 3 4 5\n';
+
+  it('confirms a PTR name whose A holds the address, for each address asked', async () => {
+    const set = ZoneSet.of(
+      loadZoneText('/z/2.0.192.in-addr.arpa.zone', soa + '7 PTR mail.example.test.\n8 PTR mail.example.test.\n9 PTR gone.example.test.\n'),
+      loadZoneText('/z/example.test.zone', soa + 'mail A 192.0.2.7\n'),
+    );
+    const v = createDnsView({ mode: 'off', zones: set });
+    assert.equal((await v.reverse('192.0.2.7')).confirmed, 'yes');
+    assert.equal((await v.reverse('192.0.2.8')).confirmed, 'no');
+    assert.equal((await v.reverse('::ffff:192.0.2.7')).confirmed, 'yes');
+    const gone = await v.reverse('192.0.2.9');
+    assert.deepEqual([gone.confirmed, gone.names], ['no', ['gone.example.test']]);
+    const bad = await v.reverse('192.0.2.300');
+    assert.equal(bad.ptr.status === 'unknown' && bad.ptr.reason, 'malformed');
+  });
+});
