@@ -85,7 +85,11 @@ export class Zone {
   }
 
   lookup(name: string, type: RRType): ZoneLookup {
-    if (!this.covers(name)) return { kind: 'outside' };
+    return this.covers(name) ? this.answer(name, type) : { kind: 'outside' };
+  }
+
+  /** The answer for a name this zone covers (the caller has checked). */
+  answer(name: string, type: RRType): Exclude<ZoneLookup, { kind: 'outside' }> {
     let node = this.nodes.get(name);
     let owner = name;
     if (!node && !this.exists(name)) {
@@ -350,7 +354,7 @@ function lookupIn(zones: readonly Zone[], name: string, type: RRType): ZoneLooku
   let best: ZoneLookup | undefined;
   for (const zone of zones) {
     if (!zone.covers(name)) continue;
-    const r = zone.lookup(name, type);
+    const r = zone.answer(name, type);
     if (r.kind === 'records' && best?.kind === 'records') best = { ...best, records: [...best.records, ...r.records] };
     else if (!best || RANK[r.kind] > RANK[best.kind]) best = r;
   }
