@@ -55,7 +55,8 @@ export function servicesOf(instance: PostfixInstance): ServiceRef[] {
 }
 
 export function effectiveValue(instance: PostfixInstance, name: string, service?: ServiceSelector | MasterEntry): EffectiveValue {
-  const services = servicesOf(instance);
+  // Needed only for a parameter neither set nor built in: not built per call.
+  let services: ServiceRef[] | undefined;
   const used = new Set<PostfixParam>();
   const stack: string[] = [];
   const rawOf = (n: string): { kind: 'set'; param: PostfixParam } | { kind: 'default'; raw: string } | { kind: 'unknown'; reason: string } | { kind: 'undefined' } => {
@@ -67,7 +68,7 @@ export function effectiveValue(instance: PostfixInstance, name: string, service?
       if (n === 'mydomain') return { kind: 'default', raw: MYDOMAIN_FROM_HOSTNAME };
       return { kind: 'unknown', reason: `${n} is not set, and Postfix computes its default from the machine it runs on (${d.reason})` };
     }
-    const family = serviceFamilyDefault(n, services);
+    const family = serviceFamilyDefault(n, (services ??= servicesOf(instance)));
     return family !== undefined ? { kind: 'default', raw: family } : { kind: 'undefined' };
   };
   const lookup: Lookup = (n) => {
