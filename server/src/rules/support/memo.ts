@@ -7,8 +7,10 @@
 export function oncePerObject<K extends object, V>(derive: (key: K) => V): (key: K) => V {
   const memo = new WeakMap<K, V>();
   return (key) => {
-    if (memo.has(key)) return memo.get(key) as V;
-    const value = derive(key);
+    // One lookup when the value is known (derived values are rarely undefined).
+    let value = memo.get(key);
+    if (value !== undefined || memo.has(key)) return value as V;
+    value = derive(key);
     memo.set(key, value);
     return value;
   };
