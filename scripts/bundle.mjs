@@ -3,7 +3,7 @@
 // server uses in files of their own) with esbuild, and copies the wasm files they load next
 // to them, so the .vsix needs no node_modules.
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url).pathname;
 const dist = `${root}dist`;
@@ -40,9 +40,27 @@ const lspLibrariesAside = {
   },
 };
 
+// yaml's Node build reads `process.env.LOG_TOKENS` for every token it lexes and
+// `process.env.LOG_STREAM` for every document token (debug dumps to stdout, which would corrupt
+// the CLI's JSON). Each read of process.env is a call into C++ (getenv): about 20 ms of a
+// cold `check` on 60,000 tokens. The bundle reads them as unset; everything else is the same
+// code (the library's browser build drops the same lines, but also decodes !!binary differently).
+const YAML_DEBUG_ENV = /\bnode_process\.env\.LOG_(?:TOKENS|STREAM)\b/g;
+const yamlWithoutDebugEnv = {
+  name: 'yaml-without-debug-env',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]yaml[\\/]dist[\\/](?:parse[\\/]parser|compose[\\/]composer)\.js$/ }, ({ path }) => {
+      const source = readFileSync(path, 'utf8');
+      const contents = source.replace(YAML_DEBUG_ENV, 'undefined');
+      if (contents === source) return { errors: [{ text: `${path}: yaml no longer reads LOG_TOKENS/LOG_STREAM here; update yamlWithoutDebugEnv in scripts/bundle.mjs` }] };
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
 const entries = [
   { in: 'client/src/extension.ts', out: 'dist/client.js', external: ['vscode'] },
-  { in: 'server/src/main.ts', out: 'dist/server.js', external: [], plugins: [lspLibrariesAside] },
+  { in: 'server/src/main.ts', out: 'dist/server.js', external: [], plugins: [lspLibrariesAside, yamlWithoutDebugEnv] },
 ];
 for (const e of entries) {
   if (!existsSync(`${root}${e.in}`)) continue;
