@@ -2,7 +2,7 @@
  * Splitting a Postfix list value into items: separators are white space and commas, except
  * inside `{ ... }` (Postfix 3.0 grouping, `${name?{...}}`) and inside template placeholders.
  */
-import type { Span } from './template';
+import { spanAt, type Span } from './template';
 
 export interface RawItem {
   readonly text: string;
@@ -24,7 +24,7 @@ export function splitItems(value: string, templates: readonly Span[] = []): RawI
     const start = i;
     let depth = 0;
     while (i < value.length) {
-      const inTemplate = templates.find((t) => t.start <= i && i < t.end);
+      const inTemplate = templates.length ? spanAt(templates, i) : undefined;
       if (inTemplate) {
         i = inTemplate.end;
         continue;

@@ -118,19 +118,19 @@ export function readLogicalLines(text: string): ReadResult {
  * character the offset it came from (the joining spaces map to the end of the piece before).
  */
 export function joinSegments(text: string, segments: readonly Segment[], from?: number): { text: string; offsets: number[] } {
+  // Pieces are cut whole: appending one character at a time built a chain of strings per line.
   let out = '';
   const offsets: number[] = [];
-  segments.forEach((seg, i) => {
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i];
     const start = i === 0 && from !== undefined ? from : seg.start;
     if (i > 0) {
       out += ' ';
       offsets.push(segments[i - 1].end);
     }
-    for (let o = start; o < seg.end; o++) {
-      out += text[o];
-      offsets.push(o);
-    }
-  });
+    if (start < seg.end) out += text.slice(start, seg.end);
+    for (let o = start; o < seg.end; o++) offsets.push(o);
+  }
   offsets.push(segments.length ? segments[segments.length - 1].end : 0);
   return { text: out, offsets };
 }

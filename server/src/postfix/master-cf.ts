@@ -8,7 +8,7 @@ import type { Locator } from '../core/source';
 import type { MasterCfProblem, MasterEntry, PostfixParam, PostfixParamSource } from '../model/types';
 import { joinSegments, readLogicalLines, skipBlanks, trimEnd, type LogicalLine } from './lines';
 import { listItems } from './main-cf';
-import { overlaps, templateSpans, type Span } from './template';
+import { overlaps, spanAt, templateSpans } from './template';
 
 export const MASTER_TYPES: readonly string[] = ['inet', 'unix', 'unix-dgram', 'fifo', 'pass'];
 export const MASTER_FIELD_NAMES = ['service', 'type', 'private', 'unpriv', 'chroot', 'wakeup', 'maxproc', 'command'] as const;
@@ -51,6 +51,7 @@ interface Token {
 
 const TEMPLATE_REASON = 'contains a template placeholder; the value is only known once rendered';
 const MAIN_CF_LINE = /^[A-Za-z][A-Za-z0-9_]*\s*=/;
+const NON_SPACE_RUN = /\S+/g;
 
 export function parseMasterCf(text: string, locate: Locator, source: PostfixParamSource = 'master.cf -o'): MasterCf {
   const { lines, skipped } = readLogicalLines(text);
@@ -154,8 +155,10 @@ function parseEntry(text: string, line: LogicalLine, locate: Locator, source: Po
 
 /** White-space separated tokens; `{` ... `}` groups (with nesting) keep white space inside. */
 function tokenize(s: string): Token[] {
-  const tokens: Token[] = [];
   const spans = templateSpans(s);
+  // Without groups or placeholders (nearly every line) a token is a run of non-white-space.
+  if (!spans.length && !s.includes('{')) return Array.from(s.matchAll(NON_SPACE_RUN), (m) => ({ text: m[0], start: m.index, end: m.index + m[0].length }));
+  const tokens: Token[] = [];
   let i = 0;
   while (i < s.length) {
     if (/\s/.test(s[i])) {
@@ -178,12 +181,6 @@ function tokenize(s: string): Token[] {
     tokens.push({ text: s.slice(start, i), start, end: i });
   }
   return tokens;
-}
-
-/** The template span covering offset `i` (a loop, not a closure per character). */
-function spanAt(spans: readonly Span[], i: number): Span | undefined {
-  for (const sp of spans) if (sp.start <= i && i < sp.end) return sp;
-  return undefined;
 }
 
 function parseOverride(

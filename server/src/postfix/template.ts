@@ -41,6 +41,12 @@ export function hasTemplate(text: string): boolean {
   return templateSpans(text).length > 0;
 }
 
+/** The span covering offset `i`, if any (a loop: callers ask once per character). */
+export function spanAt(spans: readonly Span[], i: number): Span | undefined {
+  for (const sp of spans) if (sp.start <= i && i < sp.end) return sp;
+  return undefined;
+}
+
 export function overlaps(spans: readonly Span[], start: number, end: number): boolean {
   return spans.some((s) => s.start < end && start < s.end);
 }

@@ -68,6 +68,24 @@ describe('master.cf parser', () => {
     const m = parseMasterCf(t, locatorOf(t, '/srv/postfix/master.cf'));
     assert.deepEqual(m.problems.map((p) => p.kind), ['orphan-continuation', 'main-cf-line', 'too-few-fields', 'bad-type', 'bad-override']);
   });
+  test('fields split at the same white space with and without a { } group on the line', () => {
+    // A line without `{` or placeholders takes the tokenizer's fast path; a trailing group
+    // sends the same fields through the general one.
+    for (const sep of [' ', '\t', '\v', '\f', '\u00a0', '\u2028', '\u3000', '\ufeff', ' \t ']) {
+      const fields = ['relay', 'unix', '-', '-', 'n', '-', '-', 'smtp', '-o', 'a=b\u0085c'];
+      const plain = `${fields.join(sep)}\n`;
+      const grouped = `${fields.join(sep)}${sep}-o${sep}{ x = y }\n`;
+      const read = (t: string) => {
+        const [e] = parseMasterCf(t, locatorOf(t)).entries;
+        return { fields: e.fieldStarts.map((s) => t.slice(s, s + 1)), args: e.entry.args.slice(0, 2), first: e.entry.overrides[0] };
+      };
+      const a = read(plain);
+      const b = read(grouped);
+      assert.deepEqual(a.fields, fields.slice(0, 8).map((f) => f[0]), JSON.stringify(sep));
+      assert.deepEqual(a.args, ['-o', 'a=b\u0085c']);
+      assert.deepEqual([a.fields, a.args, a.first], [b.fields, b.args, b.first], JSON.stringify(sep));
+    }
+  });
 });
 
 describe('catalog', () => {
