@@ -2,8 +2,8 @@
 // Bundles the extension client and the server (LSP + CLI; the libraries only the language
 // server uses in files of their own) with esbuild, and copies the wasm files they load next
 // to them, so the .vsix needs no node_modules.
-import { build } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { build, transform } from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url).pathname;
 const dist = `${root}dist`;
@@ -58,6 +58,21 @@ const yamlWithoutDebugEnv = {
   },
 };
 
+// esbuild escapes non-ASCII characters in strings, but comments keep theirs (a library's
+// `§`, `→`, `—`). One such character makes V8 decode the whole script from UTF-8 into two-byte
+// text and scan it as such, at start-up and again at every lazy compile of a function: the
+// server bundle, escaped, costs about 24 M fewer instructions to load. Only comments may
+// change: esbuild leaves such characters in regular expressions and tagged templates too,
+// so the code printed from both texts must be the same (this also catches U+2028 in a `//`).
+async function escapeNonAscii(file) {
+  const text = readFileSync(file, 'utf8');
+  const ascii = text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (ascii === text) return;
+  const code = async (t) => (await transform(t, { minifyWhitespace: true, legalComments: 'none', logLevel: 'silent' })).code;
+  if ((await code(text)) !== (await code(ascii))) throw new Error(`${file}: non-ASCII characters outside comments; escaping them would change the code`);
+  writeFileSync(file, ascii);
+}
+
 const entries = [
   { in: 'client/src/extension.ts', out: 'dist/client.js', external: ['vscode'] },
   { in: 'server/src/main.ts', out: 'dist/server.js', external: [], plugins: [lspLibrariesAside, yamlWithoutDebugEnv] },
@@ -65,6 +80,7 @@ const entries = [
 for (const e of entries) {
   if (!existsSync(`${root}${e.in}`)) continue;
   await build({ ...common, entryPoints: [`${root}${e.in}`], outfile: `${root}${e.out}`, external: e.external, plugins: e.plugins });
+  await escapeNonAscii(`${root}${e.out}`);
 }
 for (const [library, file] of Object.entries(LSP_LIBRARIES)) {
   await build({
@@ -76,6 +92,7 @@ for (const [library, file] of Object.entries(LSP_LIBRARIES)) {
     stdin: { contents: `module.exports = require(${JSON.stringify(library)});`, resolveDir: root, loader: 'js' },
     outfile: `${dist}/${file}`,
   });
+  await escapeNonAscii(`${dist}/${file}`);
 }
 for (const [from, to] of [
   ['grammars/tree-sitter-nix.wasm', 'dist/tree-sitter-nix.wasm'],
