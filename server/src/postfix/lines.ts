@@ -113,24 +113,51 @@ export function readLogicalLines(text: string): ReadResult {
   return { lines, skipped };
 }
 
-/**
- * The logical line's text with its physical pieces joined by one space, and for every
- * character the offset it came from (the joining spaces map to the end of the piece before).
- */
-export function joinSegments(text: string, segments: readonly Segment[], from?: number): { text: string; offsets: number[] } {
-  // Pieces are cut whole: appending one character at a time built a chain of strings per line.
-  let out = '';
-  const offsets: number[] = [];
-  for (let i = 0; i < segments.length; i++) {
-    const seg = segments[i];
-    const start = i === 0 && from !== undefined ? from : seg.start;
-    if (i > 0) {
-      out += ' ';
-      offsets.push(segments[i - 1].end);
+/** A logical line's text, its physical pieces joined by one space. */
+export interface JoinedLine {
+  readonly text: string;
+  /**
+   * The offset in the whole text of character `i` (0 <= i <= text.length): a joining space
+   * maps to the end of the piece before it, `text.length` to the end of the last piece.
+   */
+  offsetAt(i: number): number;
+}
+
+class JoinedSegments implements JoinedLine {
+  constructor(
+    readonly text: string,
+    private readonly segments: readonly Segment[],
+    private readonly firstStart: number,
+  ) {}
+
+  offsetAt(i: number): number {
+    const segments = this.segments;
+    let pos = 0;
+    for (let k = 0; k < segments.length; k++) {
+      const start = k === 0 ? this.firstStart : segments[k].start;
+      const length = Math.max(0, segments[k].end - start);
+      if (i < pos + length) return start + (i - pos);
+      pos += length;
+      if (k + 1 < segments.length) {
+        if (i === pos) return segments[k].end;
+        pos++;
+      }
     }
-    if (start < seg.end) out += text.slice(start, seg.end);
-    for (let o = start; o < seg.end; o++) offsets.push(o);
+    return segments.length ? segments[segments.length - 1].end : 0;
   }
-  offsets.push(segments.length ? segments[segments.length - 1].end : 0);
-  return { text: out, offsets };
+}
+
+/**
+ * The logical line's text with its physical pieces joined by one space, and the offset every
+ * character came from (computed when asked: callers map a few offsets, not every character).
+ */
+export function joinSegments(text: string, segments: readonly Segment[], from?: number): JoinedLine {
+  const firstStart = from ?? segments[0]?.start ?? 0;
+  let out = '';
+  for (let i = 0; i < segments.length; i++) {
+    const start = i === 0 ? firstStart : segments[i].start;
+    if (i > 0) out += ' ';
+    if (start < segments[i].end) out += text.slice(start, segments[i].end);
+  }
+  return new JoinedSegments(out, segments, firstStart);
 }

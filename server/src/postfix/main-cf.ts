@@ -80,16 +80,16 @@ function parseEntry(text: string, line: LogicalLine, locate: Locator, source: Po
   }
   if (!name) return { problem: { message: `missing parameter name before '=': "${joined.text}"`, at } };
 
-  const nameStart = joined.offsets[nameText.indexOf(name)];
-  const nameEnd = joined.offsets[nameText.indexOf(name) + name.length - 1] + 1;
+  const nameStart = joined.offsetAt(nameText.indexOf(name));
+  const nameEnd = joined.offsetAt(nameText.indexOf(name) + name.length - 1) + 1;
   let v = eq + 1;
   while (v < joined.text.length && /\s/.test(joined.text[v])) v++;
   const raw = joined.text.slice(v);
-  const valueStart = v < joined.text.length ? joined.offsets[v] : line.end;
+  const valueStart = v < joined.text.length ? joined.offsetAt(v) : line.end;
   const valueEnd = line.end;
   const valueSpans = spans.filter((s) => s.start >= v).map((s) => ({ start: s.start - v, end: s.end - v }));
   const isTemplated = valueSpans.length > 0 || line.spansTemplateDirective;
-  const items = listItems(raw, valueSpans, (i) => joined.offsets[v + i], locate);
+  const items = listItems(raw, valueSpans, (i) => joined.offsetAt(v + i), locate);
   const param: PostfixParam = {
     name,
     value: isTemplated ? null : raw,

@@ -6,7 +6,7 @@
  */
 import type { Locator } from '../core/source';
 import type { MasterCfProblem, MasterEntry, PostfixParam, PostfixParamSource } from '../model/types';
-import { joinSegments, readLogicalLines, skipBlanks, trimEnd, type LogicalLine } from './lines';
+import { joinSegments, readLogicalLines, skipBlanks, trimEnd, type JoinedLine, type LogicalLine } from './lines';
 import { listItems } from './main-cf';
 import { overlaps, spanAt, templateSpans } from './template';
 
@@ -77,8 +77,8 @@ export function parseMasterCf(text: string, locate: Locator, source: PostfixPara
 function parseEntry(text: string, line: LogicalLine, locate: Locator, source: PostfixParamSource, problems: MasterCfProblem[]): MasterCfEntry | undefined {
   const joined = joinSegments(text, line.segments);
   const at = locate(line.start, line.end);
-  const offset = (i: number) => joined.offsets[i];
-  const endOffset = (i: number) => joined.offsets[i - 1] + 1;
+  const offset = (i: number) => joined.offsetAt(i);
+  const endOffset = (i: number) => joined.offsetAt(i - 1) + 1;
   if (MAIN_CF_LINE.test(joined.text)) {
     problems.push({ kind: 'main-cf-line', message: `"${joined.text}" is a main.cf setting, not a master.cf service entry`, at });
     return undefined;
@@ -184,7 +184,7 @@ function tokenize(s: string): Token[] {
 }
 
 function parseOverride(
-  joined: { text: string; offsets: number[] },
+  joined: JoinedLine,
   token: Token,
   optStart: number,
   locate: Locator,
@@ -212,8 +212,8 @@ function parseOverride(
     while (valueEnd > valueStart && /\s/.test(text[valueEnd - 1])) valueEnd--;
   }
   const value = text.slice(valueStart, valueEnd);
-  const off = (i: number) => joined.offsets[i];
-  const end = (i: number) => (i > 0 ? joined.offsets[i - 1] + 1 : joined.offsets[0]);
+  const off = (i: number) => joined.offsetAt(i);
+  const end = (i: number) => (i > 0 ? joined.offsetAt(i - 1) + 1 : joined.offsetAt(0));
   const spans = templateSpans(value);
   const templated = spans.length > 0 || overlaps(templateSpans(text), nameStart, nameEnd);
   const param: PostfixParam = {
