@@ -54,6 +54,7 @@ export function overlaps(spans: readonly Span[], start: number, end: number): bo
 /** A line that is only template statements/comments (`{% if X %}`, `{# note #}`): a
  * generator directive, not a main.cf line. */
 export function isTemplateOnlyLine(line: string): boolean {
+  if (!line.includes('{')) return false; // every template statement or comment starts with one
   const rest = line.replace(JINJA, '').trim();
   return rest.length === 0 && line.trim().length > 0;
 }
