@@ -1,7 +1,7 @@
 /** Template placeholders (postfix/template.ts): every kind is found, and text without one costs no scan. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { templateSpans } from '../../../server/src/postfix/template';
+import { isTemplateOnlyLine, templateSpans } from '../../../server/src/postfix/template';
 
 const spansOf = (text: string) => templateSpans(text).map((s) => text.slice(s.start, s.end));
 
@@ -16,5 +16,12 @@ test('each kind of placeholder is found, overlapping ones merged', () => {
 test('text without a placeholder has none, Postfix syntax included', () => {
   for (const text of ['', 'myorigin = $myhostname', 'a = ${b} $(c) {x} { -o y=z }', 'smtpd_tls_CAfile = /etc/ssl/PH.pem', '{ {% }']) {
     assert.deepEqual(templateSpans(text), [], text);
+  }
+});
+
+test('template-only lines hold template markup alone; anything else on the line is text', () => {
+  for (const line of ['{% if SUBNET6 %}', ' {%- endif -%} ', '{# a note #}', '{% if A %}{# b #}', '{{ X }}']) assert.equal(isTemplateOnlyLine(line), true, line);
+  for (const line of ['', '   ', '\u00a0', 'mynetworks = 127.0.0.0/8', '{% if A %} x', 'smtp unix - - n - - smtp { -o a=b }']) {
+    assert.equal(isTemplateOnlyLine(line), false, line);
   }
 });
