@@ -179,7 +179,7 @@ export class HostConfig extends OptionReader {
   /** `options.a.b = mkOption { default = ...; }` of some module, walked into for longer paths. */
   private optionDefault(path: readonly string[]): NixValue | undefined {
     for (const m of this.modules) {
-      const opts = m.options?.force();
+      const opts = m.options()?.force();
       if (!opts) continue;
       let v: NixValue = opts;
       for (let i = 0; i <= path.length; i++) {

@@ -134,7 +134,7 @@ function inlineModule(v: NixValue, file: string): ModuleEval {
     evaluator: undefined as never,
     top,
     config,
-    get options() {
+    options: () => {
       const t = top.force();
       return t.k === 'attrs' ? t.attrs.get('options')?.value : undefined;
     },

@@ -26,7 +26,12 @@ export interface ModuleEval {
   /** The whole file's value after applying module arguments. */
   readonly top: Lazy;
   readonly config: Lazy;
-  readonly options: Lazy | undefined;
+  /**
+   * A function, not a getter: an object literal with a getter is kept by V8 (it becomes a
+   * dictionary holding an accessor pair) until the next full collection, and with it the
+   * whole evaluation, so every evaluation survived two scavenges and was promoted.
+   */
+  readonly options: () => Lazy | undefined;
   readonly imports: () => ImportRef[];
 }
 
@@ -122,7 +127,7 @@ export function evaluateModuleWith(parsed: ParsedNix, hooks: EvalHooks): ModuleE
     evaluator: ev,
     top,
     config,
-    get options() {
+    options: () => {
       if (!optionsDone) {
         options = part('options');
         optionsDone = true;
