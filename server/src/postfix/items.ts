@@ -16,9 +16,14 @@ const isSeparator = (c: string) => c === ',' || c === ' ' || c === '\t' || c ===
 /** An item where there are no groups or placeholders: a run of non-separators. */
 const PLAIN_ITEM = /[^, \t\r\n]+/g;
 
+/** Every match of a global regex as a piece of `text` with its offsets (found in native code). */
+export function matchedRuns(text: string, run: RegExp): RawItem[] {
+  return Array.from(text.matchAll(run), (m) => ({ text: m[0], start: m.index, end: m.index + m[0].length }));
+}
+
 export function splitItems(value: string, templates: readonly Span[] = []): RawItem[] {
   // Nearly every value has neither: the regex finds the same items in native code.
-  if (!templates.length && !value.includes('{')) return Array.from(value.matchAll(PLAIN_ITEM), (m) => ({ text: m[0], start: m.index, end: m.index + m[0].length }));
+  if (!templates.length && !value.includes('{')) return matchedRuns(value, PLAIN_ITEM);
   const items: RawItem[] = [];
   let i = 0;
   while (i < value.length) {

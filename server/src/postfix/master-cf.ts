@@ -7,6 +7,7 @@
 import type { Locator } from '../core/source';
 import type { MasterCfProblem, MasterEntry, PostfixParam, PostfixParamSource } from '../model/types';
 import { joinSegments, readLogicalLines, skipBlanks, trimEnd, type JoinedLine, type LogicalLine } from './lines';
+import { matchedRuns } from './items';
 import { listItems } from './main-cf';
 import { overlaps, spanAt, templateSpans } from './template';
 
@@ -157,7 +158,7 @@ function parseEntry(text: string, line: LogicalLine, locate: Locator, source: Po
 function tokenize(s: string): Token[] {
   const spans = templateSpans(s);
   // Without groups or placeholders (nearly every line) a token is a run of non-white-space.
-  if (!spans.length && !s.includes('{')) return Array.from(s.matchAll(NON_SPACE_RUN), (m) => ({ text: m[0], start: m.index, end: m.index + m[0].length }));
+  if (!spans.length && !s.includes('{')) return matchedRuns(s, NON_SPACE_RUN);
   const tokens: Token[] = [];
   let i = 0;
   while (i < s.length) {
