@@ -27,9 +27,9 @@ export interface ModuleEval {
   readonly top: Lazy;
   readonly config: Lazy;
   /**
-   * A function, not a getter: an object literal with a getter is kept by V8 (it becomes a
-   * dictionary holding an accessor pair) until the next full collection, and with it the
-   * whole evaluation, so every evaluation survived two scavenges and was promoted.
+   * A function, not a getter: measured in loops with a scavenge after each round, V8 promotes
+   * an object literal with a getter, and the whole evaluation it holds, where it does not
+   * promote the same literal with a function property.
    */
   readonly options: () => Lazy | undefined;
   readonly imports: () => ImportRef[];

@@ -111,7 +111,6 @@ function treeDepthExceeds(tree: Tree, limit: number): boolean {
   }
 }
 
-/** Forgets a file (closed, deleted). */
 /**
  * The tree the analysis holds for exactly this text, if any. Fix builders borrow it for one
  * synchronous call instead of parsing the file again; they must neither keep nor delete it.
@@ -121,6 +120,7 @@ export function analysedTreeOf(file: SourceFile): Tree | undefined {
   return hit && !hit.unparsed && hit.text === file.text ? hit.tree : undefined;
 }
 
+/** Forgets a file (closed, deleted). */
 export function forgetNix(path: string): void {
   cache.get(path)?.tree.delete();
   cache.delete(path);
