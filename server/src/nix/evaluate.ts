@@ -16,6 +16,23 @@ import type { Attr, DynAttr, NixValue, Of, Span } from './values';
 import { Lazy, describe, ownAttr, plainString, spanOf, strValue, unknownValue } from './values';
 import { globalScope, mkIfApplies, toStringValue } from './lib';
 
+/** The value of a path literal written in `file`; `dir` is normalDir(file), asked once per file. */
+function pathIn(file: string, dir: string | null, text: string, at: Span): NixValue {
+  if (text.startsWith('/')) return { k: 'path', p: posix.normalize(text), at };
+  return { k: 'path', p: dir === null ? posix.join(dirname(file), text) : joinRelative(dir, text), at };
+}
+
+/** The file's directory when absolute and normalised (joinRelative's precondition), else null. */
+function normalDir(file: string): string | null {
+  const dir = dirname(file);
+  return isNormalAbsolute(dir) ? dir : null;
+}
+
+/** The value of a path literal written in `file` (for a caller without an Evaluator). */
+export function pathLiteral(file: string, text: string, at: Span): NixValue {
+  return pathIn(file, text.startsWith('/') ? null : normalDir(file), text, at);
+}
+
 /** Lexical variables, or the attribute set of a `with`, chained to the enclosing scope. */
 export interface Scope {
   readonly vars?: ReadonlyMap<string, Lazy>;
@@ -227,12 +244,8 @@ export class Evaluator {
   }
 
   private pathValue(text: string, at: Span): NixValue {
-    if (text.startsWith('/')) return { k: 'path', p: posix.normalize(text), at };
-    if (this.dir === undefined) {
-      const dir = dirname(this.file);
-      this.dir = isNormalAbsolute(dir) ? dir : null;
-    }
-    return { k: 'path', p: this.dir === null ? posix.join(dirname(this.file), text) : joinRelative(this.dir, text), at };
+    if (this.dir === undefined && !text.startsWith('/')) this.dir = normalDir(this.file);
+    return pathIn(this.file, this.dir ?? null, text, at);
   }
 
   /** The keys of an attrpath; a key that cannot be evaluated is an unknown value. */

@@ -7,6 +7,7 @@
 import { HostConfig } from './host-config';
 import type { ImportGraph, Workspace } from './hosts';
 import { flakeHosts } from './hosts';
+import { literalModuleFacts } from './literal-module';
 import { evaluateModule } from './module';
 import type { ParsedNix } from './parse';
 import type { Span } from './values';
@@ -184,7 +185,7 @@ const hostNameMemo = new WeakMap<Tree, boolean>();
 function setsHostName(p: ParsedNix): boolean {
   let v = hostNameMemo.get(p.tree);
   if (v === undefined) {
-    v = p.file.text.includes('hostName') && singleModule(p).defs(['networking', 'hostName']).length > 0;
+    v = p.file.text.includes('hostName') && (literalModuleFacts(p)?.setsHostName ?? singleModule(p).defs(['networking', 'hostName']).length > 0);
     hostNameMemo.set(p.tree, v);
   }
   return v;

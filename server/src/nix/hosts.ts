@@ -9,7 +9,7 @@ import type { MissingImport } from '../model/types';
 import { HostConfig, type ConditionMode } from './host-config';
 import type { Locations } from './locate';
 import type { ImportRef, ModuleEval } from './module';
-import { evaluateModule, evaluateModuleWith, importsOf, moduleArgs, readsConfig } from './module';
+import { evaluateModule, evaluateModuleToBuild, evaluateModuleWith, importsOf, moduleArgs, moduleImports, readsConfig } from './module';
 import type { ParsedNix } from './parse';
 import type { NixValue, Span } from './values';
 import { Lazy, unknownValue } from './values';
@@ -35,7 +35,7 @@ export class Workspace {
     let g = this.importCache.get(file);
     if (!g) {
       const p = this.parsed.get(file);
-      g = p ? this.resolveRefs(evaluateModule(p).imports(), file) : { modules: [], missing: [] };
+      g = p ? this.resolveRefs(moduleImports(p), file) : { modules: [], missing: [] };
       this.importCache.set(file, g);
     }
     return g;
@@ -100,7 +100,7 @@ export class Workspace {
       }
       const p = this.parsed.get(m.file);
       if (!p) continue;
-      evals.push(readsConfig(p) ? evaluateModuleWith(p, hooks) : evaluateModule(p));
+      evals.push(readsConfig(p) ? evaluateModuleWith(p, hooks) : evaluateModuleToBuild(p));
     }
     cfg.setModules(evals);
     return cfg;

@@ -7,9 +7,11 @@
 import type { Node } from 'web-tree-sitter';
 import { formalNodes, isComment, scanFormals } from './syntax';
 import type { EvalHooks, Scope } from './evaluate';
-import { Evaluator } from './evaluate';
+import { Evaluator, pathLiteral } from './evaluate';
+import { literalModuleFacts } from './literal-module';
 import { libValue } from './lib';
 import type { ParsedNix } from './parse';
+import type { ScannedLiteral } from './text-scan';
 import type { Attr, NixValue, Span } from './values';
 import { Lazy, unknownValue } from './values';
 
@@ -39,14 +41,16 @@ export interface ModuleEval {
 const MODULE_META = new Set(['imports', 'options', '_file', 'key', 'disabledModules', 'meta', 'freeformType', '_class']);
 
 const baseCache = new WeakMap<object, ModuleEval>();
+/** Trees whose module was evaluated once and not kept (see evaluateModuleToBuild). */
+const evaluatedOnce = new WeakSet<object>();
 
 /** Shared by every evaluation (each module's kept its own empty objects to the end). */
 const NO_HOOKS: EvalHooks = Object.freeze({});
 const TOP_SCOPE: Scope = Object.freeze({});
 
 /**
- * The module, evaluated without a host (cached per parsed tree). Use `evaluateModuleFor`
- * when `config.*` references should resolve in a host.
+ * The module, evaluated without a host (kept per parsed tree). Use `evaluateModuleWith` when
+ * `config.*` references should resolve in a host.
  */
 export function evaluateModule(parsed: ParsedNix): ModuleEval {
   let m = baseCache.get(parsed.tree);
@@ -55,6 +59,47 @@ export function evaluateModule(parsed: ParsedNix): ModuleEval {
     baseCache.set(parsed.tree, m);
   }
   return m;
+}
+
+/**
+ * `evaluateModule` for building a host: not kept on the tree's first request. A host's own
+ * files are built from once in a cold analysis; kept to the end, each host's evaluation
+ * survived every scavenge after it and was promoted (about 20 KB per host), while one that
+ * is not kept dies young. Modules shared by hosts, and the files of a host the editor
+ * rebuilds, are asked for again and kept from then on.
+ */
+export function evaluateModuleToBuild(parsed: ParsedNix): ModuleEval {
+  const tree = parsed.tree;
+  const kept = baseCache.get(tree);
+  if (kept) return kept;
+  if (evaluatedOnce.has(tree)) return evaluateModule(parsed);
+  evaluatedOnce.add(tree);
+  return evaluateModuleWith(parsed, NO_HOOKS);
+}
+
+const IMPORTS_WORD = /\bimports?\b/;
+const importsMemo = new WeakMap<ParsedNix['tree'], readonly ImportRef[]>();
+
+/**
+ * The file's `imports`, kept per parsed tree (the editor asks for every file after each
+ * keystroke): read from the text when the file is a literal module, else evaluated.
+ */
+export function moduleImports(parsed: ParsedNix): readonly ImportRef[] {
+  // A file that never says `import`/`imports` has none (large service modules rarely import).
+  if (!IMPORTS_WORD.test(parsed.file.text)) return [];
+  let refs = importsMemo.get(parsed.tree);
+  if (!refs) {
+    const literal = literalModuleFacts(parsed)?.imports;
+    refs = literal ? literal.map((item) => listedPath(parsed, item)) : evaluateModule(parsed).imports();
+    importsMemo.set(parsed.tree, refs);
+  }
+  return refs;
+}
+
+/** A path the text scan read, as the evaluation lists it. */
+function listedPath(parsed: ParsedNix, item: ScannedLiteral): ImportRef {
+  const at: Span = { file: parsed.file.path, start: item.start, end: item.end };
+  return new ListedImport(pathLiteral(at.file, parsed.file.text.slice(item.start, item.end), at), at, parsed.file.text);
 }
 
 const readsConfigMemo = new WeakMap<ParsedNix['tree'], boolean>();
@@ -136,7 +181,7 @@ export function evaluateModuleWith(parsed: ParsedNix, hooks: EvalHooks): ModuleE
     },
     // A file that never says `import`/`imports` has none: skip evaluating it just to look
     // (the editor asks again after each keystroke; large service modules rarely import).
-    imports: () => (imports ??= /\bimports?\b/.test(parsed.file.text) ? listImports(top.force(), parsed) : []),
+    imports: () => (imports ??= IMPORTS_WORD.test(parsed.file.text) ? listImports(top.force(), parsed) : []),
   };
 }
 

@@ -40,6 +40,12 @@ export function rememberSource(tree: Tree, text: string): void {
   sources.set(tree, { text });
 }
 
+/** The text a tree was parsed from, when the tree has no syntax errors (the text scans' precondition). */
+export function errorFreeText(tree: Tree): string | undefined {
+  const source = sources.get(tree);
+  return source && (source.errorFree ??= !tree.rootNode.hasError) ? source.text : undefined;
+}
+
 /** Whether a node is a comment (tree-sitter-nix puts comments anywhere). */
 export function isComment(node: Node): boolean {
   const text = sources.get(node.tree)?.text;

@@ -234,6 +234,11 @@ function scanList(text: string, start: number, nesting: number): ScannedLiteral 
   return { kind: 'list', start, end: i + 1, items };
 }
 
+/** A set written at `start` (`{`), when all its bindings are plain keys and scannable values. */
+export function scanLiteralSet(text: string, start: number): ScannedSet | undefined {
+  return text.charCodeAt(start) === OPEN_BRACE ? scanSet(text, start, 1) : undefined;
+}
+
 /** `{ keys = value; ... }` with plain keys and scannable values only. */
 function scanSet(text: string, start: number, nesting: number): ScannedSet | undefined {
   const bindings: ScannedBinding[] = [];

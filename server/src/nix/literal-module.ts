@@ -1,0 +1,88 @@
+/**
+ * What host discovery asks of a module file (its `imports` and whether it sets
+ * `networking.hostName`), read from the source text when the file is one literal set,
+ * `{ a, b, ... }: { ... }` or `{ ... }`, whose bindings text-scan.ts reads (plain keys,
+ * literal values). Such a file evaluates to exactly those bindings, so the answers are the
+ * evaluation's; anything else is undefined and the module is evaluated. Discovery then
+ * evaluates none of a host's own files: building is the first to.
+ */
+import type { ParsedNix } from './parse';
+import { errorFreeText } from './syntax';
+import type { ScannedBinding, ScannedLiteral, ScannedSet } from './text-scan';
+import { scanFormals, scanLiteralSet, skipBlanks } from './text-scan';
+import type { Tree } from 'web-tree-sitter';
+
+export interface LiteralModuleFacts {
+  /** The items of its `imports` list, all path literals ([] without an `imports` binding); undefined when not so. */
+  readonly imports: readonly ScannedLiteral[] | undefined;
+  /** Whether its configuration defines `networking.hostName`; undefined when the bindings cannot tell. */
+  readonly setsHostName: boolean | undefined;
+}
+
+/** Kept per tree: small facts only (a few offsets), not the scan. */
+const factsMemo = new WeakMap<Tree, LiteralModuleFacts | null>();
+
+/** The facts of a literal module file; undefined for any other file. */
+export function literalModuleFacts(parsed: ParsedNix): LiteralModuleFacts | undefined {
+  let facts = factsMemo.get(parsed.tree);
+  if (facts === undefined) {
+    const body = parsed.unparsed ? undefined : literalBody(parsed.tree);
+    facts = body ? { imports: importPaths(body), setsHostName: configDefines(body, HOST_NAME) } : null;
+    factsMemo.set(parsed.tree, facts);
+  }
+  return facts ?? undefined;
+}
+
+const HOST_NAME = ['networking', 'hostName'];
+
+/** The module's set: the whole file, or a `{ formals }:` function's body; nothing may follow it. */
+function literalBody(tree: Tree): ScannedSet | undefined {
+  const text = errorFreeText(tree);
+  if (!text) return undefined;
+  let i = skipBlanks(text, 0);
+  const formals = scanFormals(text, i);
+  if (formals) i = skipBlanks(text, text.indexOf(':', i) + 1);
+  const body = scanLiteralSet(text, i);
+  return body && skipBlanks(text, body.end) === text.length ? body : undefined;
+}
+
+/** `imports = [ ./a.nix ... ];` as the only binding of `imports`. */
+function importPaths(body: ScannedSet): readonly ScannedLiteral[] | undefined {
+  let found: readonly ScannedLiteral[] | undefined;
+  for (const b of body.bindings) {
+    if (b.keys[0].name !== 'imports') continue;
+    if (found || b.keys.length !== 1 || b.value.kind !== 'list' || !b.value.items.every((item) => item.kind === 'path')) return undefined;
+    found = b.value.items;
+  }
+  return found ?? [];
+}
+
+/**
+ * Whether the module's configuration (its bindings without the module's own keys) has a
+ * definition at `path`. Undefined when a `config` or `options` binding makes the
+ * configuration a part of the set, or when a binding on the way is not a set.
+ */
+function configDefines(body: ScannedSet, path: readonly string[]): boolean | undefined {
+  if (body.bindings.some((b) => b.keys[0].name === 'config' || b.keys[0].name === 'options')) return undefined;
+  return defines(body.bindings, path);
+}
+
+function defines(bindings: readonly ScannedBinding[], path: readonly string[]): boolean | undefined {
+  let found = false;
+  for (const b of bindings) {
+    const n = Math.min(b.keys.length, path.length);
+    let i = 0;
+    while (i < n && b.keys[i].name === path[i]) i++;
+    if (i < n) continue;
+    if (b.keys.length >= path.length) found = true;
+    // A prefix of the path bound to a value that is not a set: its merge with the other
+    // bindings is the evaluator's to decide.
+    else if (b.value.kind !== 'set') return undefined;
+    else {
+      const inner = defines(b.value.bindings, path.slice(b.keys.length));
+      if (inner === undefined) return undefined;
+      found ||= inner;
+    }
+  }
+  return found;
+}
