@@ -330,17 +330,34 @@ export class Evaluator {
     const scanned = scanFormals(node);
     const universal = scanned ? null : node.childForFieldName('universal');
     const formals: readonly Formal[] | undefined = scanned ?? this.formalsOf(node);
-    const names = formals?.map((f) => f.name).filter((n) => n);
+    return this.functionValue(at, formals, universal, scope, (inner) => this.eval(body, inner));
+  }
+
+  /**
+   * `{ formals }: body` as the text scan read it, with a set for its body (a literal module
+   * file): the function makeFunction makes of its nodes.
+   */
+  scannedFunction(at: Span, formals: readonly ScannedKey[], body: ScannedSet, scope: Scope): NixValue {
+    const bodyAt: Span = { file: this.file, start: body.start, end: body.end };
+    return this.functionValue(at, formals, null, scope, (inner) => this.evalScanned(body, inner, bodyAt));
+  }
+
+  /** A set the text scan read, as `eval` evaluates its node. */
+  evalScannedSet(set: ScannedSet, scope: Scope): NixValue {
+    return this.evalScanned(set, scope, { file: this.file, start: set.start, end: set.end });
+  }
+
+  private functionValue(at: Span, formals: readonly Formal[] | undefined, universal: Node | null, scope: Scope, body: (inner: Scope) => NixValue): NixValue {
     return {
       k: 'fn',
       at,
-      formals: names,
+      formals: formals?.map((f) => f.name).filter((n) => n),
       call: (arg: Lazy) => {
         const vars = new Map<string, Lazy>();
         if (universal) vars.set(universal.text, arg);
         const inner: Scope = { vars, parent: scope };
         for (const f of formals ?? []) if (f.name) vars.set(f.name, this.formalValue(f, arg, inner));
-        return this.eval(body, inner);
+        return body(inner);
       },
     };
   }

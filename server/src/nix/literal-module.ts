@@ -1,16 +1,36 @@
 /**
- * What host discovery asks of a module file (its `imports` and whether it sets
- * `networking.hostName`), read from the source text when the file is one literal set,
- * `{ a, b, ... }: { ... }` or `{ ... }`, whose bindings text-scan.ts reads (plain keys,
- * literal values). Such a file evaluates to exactly those bindings, so the answers are the
- * evaluation's; anything else is undefined and the module is evaluated. Discovery then
- * evaluates none of a host's own files: building is the first to.
+ * Module files written as one literal set, `{ a, b, ... }: { ... }` or `{ ... }`, whose
+ * bindings text-scan.ts reads (plain keys, literal values; comments only between the set's
+ * own bindings and around the module). Such a file evaluates to exactly those bindings:
+ * the evaluator builds its value from the scan instead of the tree, and host discovery reads
+ * its `imports` and whether it sets `networking.hostName` without evaluating it (building
+ * is then the first to evaluate a host's own files). Anything else is undefined: read from
+ * the tree and evaluated as before.
  */
 import type { ParsedNix } from './parse';
 import { errorFreeText } from './syntax';
-import type { ScannedBinding, ScannedLiteral, ScannedSet } from './text-scan';
-import { scanFormals, scanLiteralSet, skipBlanks } from './text-scan';
+import type { ScannedBinding, ScannedKey, ScannedLiteral, ScannedSet } from './text-scan';
+import { scanFormals, scanModuleSet, skipLayout } from './text-scan';
 import type { Tree } from 'web-tree-sitter';
+
+export interface LiteralModule {
+  /** `{ formals }:` before the set, where the function starts (it ends with the set). */
+  readonly function?: { readonly start: number; readonly formals: readonly ScannedKey[] };
+  readonly set: ScannedSet;
+}
+
+/** The file as a literal module, scanned anew (a scan is kept nowhere); undefined for any other file. */
+export function literalModule(parsed: ParsedNix): LiteralModule | undefined {
+  const text = parsed.unparsed ? undefined : errorFreeText(parsed.tree);
+  if (!text) return undefined;
+  let i = skipLayout(text, 0);
+  const start = i;
+  const formals = scanFormals(text, i);
+  if (formals) i = skipLayout(text, text.indexOf(':', i) + 1);
+  const set = scanModuleSet(text, i);
+  if (!set || skipLayout(text, set.end) !== text.length) return undefined;
+  return formals ? { function: { start, formals }, set } : { set };
+}
 
 export interface LiteralModuleFacts {
   /** The items of its `imports` list, all path literals ([] without an `imports` binding); undefined when not so. */
@@ -26,7 +46,7 @@ const factsMemo = new WeakMap<Tree, LiteralModuleFacts | null>();
 export function literalModuleFacts(parsed: ParsedNix): LiteralModuleFacts | undefined {
   let facts = factsMemo.get(parsed.tree);
   if (facts === undefined) {
-    const body = parsed.unparsed ? undefined : literalBody(parsed.tree);
+    const body = literalModule(parsed)?.set;
     facts = body ? { imports: importPaths(body), setsHostName: configDefines(body, HOST_NAME) } : null;
     factsMemo.set(parsed.tree, facts);
   }
@@ -34,17 +54,6 @@ export function literalModuleFacts(parsed: ParsedNix): LiteralModuleFacts | unde
 }
 
 const HOST_NAME = ['networking', 'hostName'];
-
-/** The module's set: the whole file, or a `{ formals }:` function's body; nothing may follow it. */
-function literalBody(tree: Tree): ScannedSet | undefined {
-  const text = errorFreeText(tree);
-  if (!text) return undefined;
-  let i = skipBlanks(text, 0);
-  const formals = scanFormals(text, i);
-  if (formals) i = skipBlanks(text, text.indexOf(':', i) + 1);
-  const body = scanLiteralSet(text, i);
-  return body && skipBlanks(text, body.end) === text.length ? body : undefined;
-}
 
 /** `imports = [ ./a.nix ... ];` as the only binding of `imports`. */
 function importPaths(body: ScannedSet): readonly ScannedLiteral[] | undefined {

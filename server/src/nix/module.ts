@@ -8,7 +8,8 @@ import type { Node } from 'web-tree-sitter';
 import { formalNodes, isComment, scanFormals } from './syntax';
 import type { EvalHooks, Scope } from './evaluate';
 import { Evaluator, pathLiteral } from './evaluate';
-import { literalModuleFacts } from './literal-module';
+import type { LiteralModule } from './literal-module';
+import { literalModule, literalModuleFacts } from './literal-module';
 import { libValue } from './lib';
 import type { ParsedNix } from './parse';
 import type { ScannedLiteral } from './text-scan';
@@ -138,7 +139,9 @@ export function evaluateModuleWith(parsed: ParsedNix, hooks: EvalHooks): ModuleE
   // The root node is read inside: a node captured here would outlive the evaluation (the
   // getters below share this scope), and with it every child list web-tree-sitter cached.
   const top = new Lazy(() => {
-    let v = ev.eval(parsed.tree.rootNode, TOP_SCOPE);
+    // A literal module's value is built from the text scan, without reading its nodes.
+    const literal = literalModule(parsed);
+    let v = literal ? literalValue(ev, literal) : ev.eval(parsed.tree.rootNode, TOP_SCOPE);
     // A module may be a function returning a module function (flake-style argument passing).
     // The arguments are made when a formal is first read: most host files name `config`,
     // `lib` or `pkgs` in their formals and never use them.
@@ -183,6 +186,12 @@ export function evaluateModuleWith(parsed: ParsedNix, hooks: EvalHooks): ModuleE
     // (the editor asks again after each keystroke; large service modules rarely import).
     imports: () => (imports ??= IMPORTS_WORD.test(parsed.file.text) ? listImports(top.force(), parsed) : []),
   };
+}
+
+/** What `eval` gives for the root of a literal module's tree. */
+function literalValue(ev: Evaluator, { function: fn, set }: LiteralModule): NixValue {
+  if (!fn) return ev.evalScannedSet(set, TOP_SCOPE);
+  return ev.scannedFunction({ file: ev.file, start: fn.start, end: set.end }, fn.formals, set, TOP_SCOPE);
 }
 
 function listImports(top: NixValue, parsed: ParsedNix): ImportRef[] {

@@ -75,6 +75,8 @@ const DOT = 0x2e;
 const SLASH = 0x2f;
 const COMMA = 0x2c;
 const COLON = 0x3a;
+const HASH = 0x23;
+const STAR = 0x2a;
 
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 /** Characters of a path segment in tree-sitter-nix (`[a-zA-Z0-9._\-+]`). */
@@ -234,22 +236,44 @@ function scanList(text: string, start: number, nesting: number): ScannedLiteral 
   return { kind: 'list', start, end: i + 1, items };
 }
 
-/** A set written at `start` (`{`), when all its bindings are plain keys and scannable values. */
-export function scanLiteralSet(text: string, start: number): ScannedSet | undefined {
-  return text.charCodeAt(start) === OPEN_BRACE ? scanSet(text, start, 1) : undefined;
+/**
+ * A module file's set written at `start` (`{`), when all its bindings are plain keys and
+ * scannable values. Comments may stand between its own bindings (not inside them): tree-sitter
+ * makes them siblings of the bindings, which evaluation skips.
+ */
+export function scanModuleSet(text: string, start: number): ScannedSet | undefined {
+  return text.charCodeAt(start) === OPEN_BRACE ? scanSet(text, start, 1, skipLayout) : undefined;
 }
 
 /** `{ keys = value; ... }` with plain keys and scannable values only. */
-function scanSet(text: string, start: number, nesting: number): ScannedSet | undefined {
+function scanSet(text: string, start: number, nesting: number, skip: (text: string, i: number) => number = skipBlanks): ScannedSet | undefined {
   const bindings: ScannedBinding[] = [];
-  let i = skipBlanks(text, start + 1);
+  let i = skip(text, start + 1);
   while (text.charCodeAt(i) !== CLOSE_BRACE) {
     const keys = scanKeys(text, i);
     if (!keys?.complete) return undefined;
     const scanned = scanValueToSemicolon(text, keys.valueFrom, nesting);
     if (!scanned) return undefined;
     bindings.push({ keys: keys.keys, value: scanned.value, start: i, end: scanned.bindingEnd });
-    i = skipBlanks(text, scanned.bindingEnd);
+    i = skip(text, scanned.bindingEnd);
   }
   return { kind: 'set', start, end: i + 1, bindings };
+}
+
+/**
+ * Blanks and comments (`# ...` to the end of the line, `/* ... *\/`) from `i`; an unterminated
+ * block comment ends the text (a syntax error: such trees are never scanned).
+ */
+export function skipLayout(text: string, i: number): number {
+  for (;;) {
+    i = skipBlanks(text, i);
+    const c = text.charCodeAt(i);
+    if (c === HASH) {
+      const eol = text.indexOf('\n', i);
+      i = eol < 0 ? text.length : eol + 1;
+    } else if (c === SLASH && text.charCodeAt(i + 1) === STAR) {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? text.length : end + 2;
+    } else return i;
+  }
 }

@@ -7,19 +7,29 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
+import type { Parser } from 'web-tree-sitter';
+import { createNixParser } from '../../../server/src/nix/grammar';
 import { HostConfig } from '../../../server/src/nix/host-config';
-import { literalModuleFacts } from '../../../server/src/nix/literal-module';
+import { literalModule, literalModuleFacts } from '../../../server/src/nix/literal-module';
 import type { ImportRef } from '../../../server/src/nix/module';
 import { evaluateModuleWith, moduleImports } from '../../../server/src/nix/module';
 import type { ParsedNix } from '../../../server/src/nix/parse';
 import { initNixParser, parseNixSync } from '../../../server/src/nix/parse';
 import { CORPUS, FIXTURES } from '../../support/paths';
+import { dump } from './dump-value';
 import { nixFilesUnder } from './nix-files';
 
-before(() => initNixParser());
+/** A parser whose trees are not registered with their text: everything is read from nodes. */
+let nodesOnly: Parser;
+before(async () => {
+  await initNixParser();
+  nodesOnly = await createNixParser();
+});
 
 /** Files discovery reads from the text (the facts it can tell are checked against the evaluation). */
 const LITERAL = [
+  '# A host.\n{ config, lib, ... }: # formals\n/* the module */ {\n  # first\n  networking.hostName = "a"; /* between */ networking.domain = "example.org";\n  # last\n}\n# after\n',
+  '{ lib, ... }:\n{\n  networking.interfaces.enp1s0 = {\n    ipv4.addresses = [ { address = "192.0.2.10"; prefixLength = 24; } ];\n  };\n  # no router advertisements\n  boot.kernel.sysctl = { "net.ipv6.conf.all.accept_ra" = 0; };\n  networking.nameservers = [ "192.0.2.2" "2001:db8::53" ];\n  x = config; z = true; w = null;\n}\n',
   '{ config, lib, pkgs, ... }:\n{\n  imports = [\n    ./network.nix\n    ../../modules/common.nix\n  ];\n\n  networking.hostName = "h0000";\n  users.users.ops0 = { isNormalUser = true; extraGroups = [ "wheel" ]; };\n}\n',
   '{ imports = [ ./a.nix /etc/nixos/b.nix ../c ./. ]; networking = { hostName = "x"; domain = "example.org"; }; }',
   '{ lib, ... }: { networking.domain = "site.example"; services.timesyncd.servers = [ "ntp.site.example" ]; }',
@@ -34,8 +44,6 @@ const LITERAL = [
 
 /** Files that are not one literal set: evaluated as before. */
 const EVALUATED = [
-  '# a comment first\n{ imports = [ ./a.nix ]; networking.hostName = "h"; }',
-  '{ imports = [ ./a.nix ]; networking.hostName = "h"; } # trailing comment',
   '{ config, lib, ... }: { imports = [ ./a.nix ]; networking.hostName = lib.mkDefault "h"; }',
   'rec { imports = [ ./a.nix ]; networking.hostName = "h"; }',
   'let m = ./a.nix; in { imports = [ m ]; }',
@@ -43,7 +51,10 @@ const EVALUATED = [
   '{ a ? 1, ... }: { imports = [ ./a.nix ]; }',
   '{ config, ... }: { ... }: { imports = [ ./a.nix ]; }',
   '{ imports = [ ./a.nix ] networking.hostName = "h"; }',
-];
+  '{ a = 1 /* inside a binding */; }',
+  '{ a = { b = 1; # inside a nested set\n }; }',
+  '{ a = 1; } + { }',
+]
 
 /** Literal sets where one of the two answers is the evaluation's to give. */
 const PARTLY = [
@@ -122,4 +133,29 @@ test('an unparsed file is never read from its text', () => {
 test('the corpus and fixtures: discovery facts agree with the evaluation', () => {
   const files = [...nixFilesUnder(CORPUS), ...nixFilesUnder(join(FIXTURES, 'nix'))];
   for (const path of files) assertAgrees(parse(readFileSync(path, 'utf8'), path), path);
+});
+
+/** The module's value after module arguments, as building reads it, evaluated from the tree's nodes only. */
+function fromNodes(path: string, text: string): unknown {
+  const tree = nodesOnly.parse(text)!;
+  try {
+    return dump(evaluateModuleWith({ file: { path, kind: 'nix', text }, tree }, {}).top.force());
+  } finally {
+    tree.delete();
+  }
+}
+
+test('a literal module evaluates from its text to the value its nodes give', () => {
+  for (const text of [...LITERAL, ...PARTLY.map((c) => c.text)]) {
+    const p = parse(text);
+    assert.ok(literalModule(p), `literal: ${text}`);
+    assert.deepEqual(dump(evaluateModuleWith(p, {}).top.force()), fromNodes(p.file.path, text), text);
+  }
+});
+
+test('the corpus and fixtures evaluate as their nodes give', () => {
+  for (const path of [...nixFilesUnder(CORPUS), ...nixFilesUnder(join(FIXTURES, 'nix'))]) {
+    const text = readFileSync(path, 'utf8');
+    assert.deepEqual(dump(evaluateModuleWith(parse(text, path), {}).top.force()), fromNodes(path, text), path);
+  }
 });

@@ -10,8 +10,8 @@ import { Evaluator } from '../../../server/src/nix/evaluate';
 import { createNixParser } from '../../../server/src/nix/grammar';
 import { initNixParser, parseNixSync } from '../../../server/src/nix/parse';
 import { attrPathKeys, bindingPathKeys, scanBindingKeys, scanFormals } from '../../../server/src/nix/syntax';
-import type { NixValue } from '../../../server/src/nix/values';
 import { Lazy } from '../../../server/src/nix/values';
+import { dump } from './dump-value';
 
 /** A parser whose trees are not registered with their text: the evaluator reads every key from nodes. */
 let nodesOnly: Parser;
@@ -70,28 +70,6 @@ const CASES = [
   '{ a.b = 1; c. = 2; d.e = 3; }',
   '{ a.b = 1 d.e = 3; }',
 ];
-
-/** Everything the evaluator built: keys, spans, dynamic attributes, values (functions by name). */
-function dump(v: NixValue, depth = 0): unknown {
-  if (depth > 12) return '…';
-  const base = { k: v.k, at: [v.at.start, v.at.end] };
-  switch (v.k) {
-    case 'attrs':
-      return {
-        ...base,
-        attrs: [...v.attrs].map(([k, a]) => [k, a.keyAt.start, a.keyAt.end, a.bindingAt.start, a.bindingAt.end, dump(a.value.force(), depth + 1)]),
-        dynamic: (v.dynamic ?? []).map((d) => [d.reason, d.keyAt.start, d.keyAt.end, d.bindingAt.start, d.bindingAt.end, dump(d.value.force(), depth + 1)]),
-      };
-    case 'list':
-      return { ...base, items: v.items.map((i) => [i.at?.start, i.at?.end, dump(i.force(), depth + 1)]) };
-    case 'fn':
-      return { ...base, formals: v.formals };
-    case 'merge':
-      return { ...base, parts: v.parts.map((p) => dump(p.force(), depth + 1)) };
-    default:
-      return v;
-  }
-}
 
 function evaluate(path: string, text: string, root: Node): unknown {
   const v = new Evaluator(path, text).eval(root, {});
