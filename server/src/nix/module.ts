@@ -5,7 +5,7 @@
  * the hooks), everything else is unknown.
  */
 import type { Node } from 'web-tree-sitter';
-import { formalNodes, isComment, scanFormals } from './syntax';
+import { errorFreeText, formalNodes, isComment, scanFormals } from './syntax';
 import type { EvalHooks, Scope } from './evaluate';
 import { Evaluator, pathLiteral } from './evaluate';
 import type { LiteralModule } from './literal-module';
@@ -13,6 +13,7 @@ import { literalModule, literalModuleFacts } from './literal-module';
 import { libValue } from './lib';
 import type { ParsedNix } from './parse';
 import type { ScannedLiteral } from './text-scan';
+import { scanFormals as scanFormalsText, skipLayout } from './text-scan';
 import type { Attr, NixValue, Span } from './values';
 import { Lazy, unknownValue } from './values';
 
@@ -121,16 +122,26 @@ export function readsConfig(parsed: ParsedNix): boolean {
 function namesConfigInBody(parsed: ParsedNix): boolean {
   const word = /\bconfig\b/g;
   if (!word.test(parsed.file.text)) return false;
-  const root = rootExpression(parsed);
-  if (!root || root.type !== 'function_expression') return false;
+  const formals = moduleFormals(parsed);
+  if (!formals) return false;
   // `{ config, lib, ... }:` only declares it: a module whose body never names `config` reads
   // nothing of the host and is evaluated once for all hosts (most shared modules).
-  const formals = scanFormals(root)?.map((k) => k.name) ?? formalNodes(root)?.map((f) => f.childForFieldName('name')?.text ?? '') ?? [];
   const declared = formals.filter((name) => name === 'config').length;
   // One use more than the declarations is enough: the scan stops there, not at the file's end.
   let uses = 1;
   while (uses <= declared && word.test(parsed.file.text)) uses++;
   return uses > declared;
+}
+
+/** The formals' names of a module function; undefined when the file is not a function. */
+function moduleFormals(parsed: ParsedNix): readonly string[] | undefined {
+  // A file starting with `{ a, b, ... }:` is such a function: read from the text, not the nodes.
+  const text = parsed.unparsed ? undefined : errorFreeText(parsed.tree);
+  const scanned = text === undefined ? undefined : scanFormalsText(text, skipLayout(text, 0));
+  if (scanned) return scanned.map((k) => k.name);
+  const root = rootExpression(parsed);
+  if (!root || root.type !== 'function_expression') return undefined;
+  return scanFormals(root)?.map((k) => k.name) ?? formalNodes(root)?.map((f) => f.childForFieldName('name')?.text ?? '') ?? [];
 }
 
 export function evaluateModuleWith(parsed: ParsedNix, hooks: EvalHooks): ModuleEval {

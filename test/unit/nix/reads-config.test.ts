@@ -21,3 +21,12 @@ test('a module reads config when its body names it, not when it only declares it
   const long = `{ config, ... }: {\n${'  x = 1;\n'.repeat(5000)}  y = config.networking.hostName;\n}`;
   assert.equal(reads(long), true);
 });
+
+test('formals read from the text (comments before them included) or from the nodes decide alike', () => {
+  assert.equal(reads('# a host\n{ config, ... }: { a = 1; }'), false);
+  assert.equal(reads('/* a host */ { config, ... }:\n{ a = config.x; }'), true);
+  assert.equal(reads('args@{ config, ... }: { a = 1; }'), false);
+  assert.equal(reads('{ config, ... }@args: { a = args.config; }'), true);
+  assert.equal(reads('config: { a = config.x; }'), true);
+  assert.equal(reads('{ config /* declared */, ... }: { a = 1; }'), false);
+});
