@@ -8,6 +8,7 @@ import { answerOrigin, lookups, recordsOf, type Lookups } from '../support/dns';
 import { claimV6Edits, combine, fix, pinSmtpToIpv4, prefixFor } from '../support/fixes';
 import { addressOwners, configuredAddresses, couldObtain, hostNamesWithDns, isInferredHost, primaryInterface, v6Facts, type HostNameInfo } from '../support/hosts';
 import { isUnspecifiedOrLoopback, parseAddress, type Ip } from '../support/ip';
+import { mapInOrder } from '../support/in-order';
 import { checkMailSource, joinList } from '../support/mail-auth';
 import { postfixOf, smtpClientView } from '../support/postfix';
 
@@ -129,11 +130,7 @@ export const aaaaNotOnHost: Rule = {
   },
   async check(ctx) {
     const look = lookups(ctx.model, ctx.dns);
-    const out: RawFinding[] = [];
-    for (const host of ctx.model.hosts) {
-      if (isInferredHost(host)) continue;
-      out.push(...(await checkHost(host, ctx, look)));
-    }
-    return out;
+    const hosts = ctx.model.hosts.filter((h) => !isInferredHost(h));
+    return (await mapInOrder(hosts, look.lookahead, (host) => checkHost(host, ctx, look))).flat();
   },
 };

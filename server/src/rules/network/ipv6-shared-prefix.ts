@@ -11,7 +11,8 @@ import { lookups, type Lookups } from '../support/dns';
 import { fix } from '../support/fixes';
 import { addressOwners, type HostAddress } from '../support/hosts';
 import { networkText, offsetAddress, sameNetwork, type Ip } from '../support/ip';
-import { globalV6, ipv6SendingInstances, ipv6Source } from '../support/sending';
+import { mapInOrder } from '../support/in-order';
+import { globalV6, ipv6SendingInstances, ipv6Source, type SendingInstance } from '../support/sending';
 
 const ID = 'ipv6-shared-prefix';
 /** Neighbours probed on each side of the source: providers that share a /64 number customers sequentially. */
@@ -56,11 +57,16 @@ function isOurs(name: string, ours: Ours): boolean {
 async function foreignNeighbours(ip: Ip, model: InfraModel, look: Lookups): Promise<{ address: string; name: string; related?: RelatedInfo }[]> {
   const owners = addressOwners(model);
   const ours = repository(model);
-  const out: { address: string; name: string; related?: RelatedInfo }[] = [];
+  const probes: Ip[] = [];
   for (let d = -NEIGHBOURS; d <= NEIGHBOURS; d++) {
     const n = d === 0 ? undefined : offsetAddress(ip, d);
-    if (!n || !sameNetwork(n, ip, 64) || owners.has(n.text)) continue;
-    const rev = await look.reverse(n.text);
+    if (n && sameNetwork(n, ip, 64) && !owners.has(n.text)) probes.push(n);
+  }
+  // The probes' questions are independent: all on their way at once, read in order.
+  const reverses = await Promise.all(probes.map((n) => look.reverse(n.text)));
+  const out: { address: string; name: string; related?: RelatedInfo }[] = [];
+  for (const [i, n] of probes.entries()) {
+    const rev = reverses[i];
     if (rev.ptr.status !== 'records') continue;
     const foreign = rev.names.find((name) => !isOurs(name, ours));
     if (!foreign) continue;
@@ -93,17 +99,29 @@ async function checkSource(
     ...(neighbours.length ? [`${neighbours.map((n) => `${n.address} is ${n.name}`).join(', ')}, which belong${neighbours.length === 1 ? 's' : ''} to no host or domain of this repository`] : []),
   ];
   // Only addresses whose own /64 DNS shows unshared: the fix title says so.
-  const others: HostAddress[] = [];
-  for (const a of all) {
-    if (sameNetwork(a.ip, ip, 64) || sliceOf(a) !== undefined) continue;
-    if ((await foreignNeighbours(a.ip, ctx.model, look)).length === 0) others.push(a);
-  }
+  const candidates = all.filter((a) => !sameNetwork(a.ip, ip, 64) && sliceOf(a) === undefined);
+  const theirs = await Promise.all(candidates.map((a) => foreignNeighbours(a.ip, ctx.model, look)));
+  const others = candidates.filter((_, i) => theirs[i].length === 0);
   return {
     at,
     message: `Postfix on host ${host.name} sends over IPv6 from ${ip.text}, in ${net}, which is evidently shared: ${evidence.join('; ')}. Blocklists such as Spamhaus list IPv6 per /64, so other users' listings block this host's mail`,
     related: neighbours.flatMap((n) => (n.related ? [n.related] : [])),
     fixes: others.flatMap((a) => fix(`Set smtp_bind_address6 = ${a.ip.text} (in ${networkText(a.ip, 64)}, not shared as far as DNS shows)`, ctx.edits.setPostfixMain(instance, 'smtp_bind_address6', a.ip.text))),
   };
+}
+
+async function checkInstance(s: SendingInstance, ctx: RuleContext, look: Lookups): Promise<RawFinding[]> {
+  const all = await globalV6(s.host, look);
+  const src = await ipv6Source(s, look);
+  if (src === 'unknown' || src === 'none') return [];
+  // Ambiguous source: any of the host's addresses may be used.
+  const sources = src === 'ambiguous' ? all.map((a) => ({ ip: a.ip, address: a, at: a.at })) : [{ ip: src.ip, address: src.address, at: src.address?.at ?? src.at }];
+  const out: RawFinding[] = [];
+  for (const c of sources.slice(0, 4)) {
+    const f = await checkSource(s.host, s.instance, { ip: c.ip, address: c.address, at: c.at ?? s.instance.definedAt }, all, ctx, look);
+    if (f) out.push(f);
+  }
+  return out;
 }
 
 export const ipv6SharedPrefix: Rule = {
@@ -128,18 +146,6 @@ export const ipv6SharedPrefix: Rule = {
   },
   async check(ctx) {
     const look = lookups(ctx.model, ctx.dns);
-    const out: RawFinding[] = [];
-    for (const s of ipv6SendingInstances(ctx.model)) {
-      const all = await globalV6(s.host, look);
-      const src = await ipv6Source(s, look);
-      if (src === 'unknown' || src === 'none') continue;
-      // Ambiguous source: any of the host's addresses may be used.
-      const sources = src === 'ambiguous' ? all.map((a) => ({ ip: a.ip, address: a, at: a.at })) : [{ ip: src.ip, address: src.address, at: src.address?.at ?? src.at }];
-      for (const c of sources.slice(0, 4)) {
-        const f = await checkSource(s.host, s.instance, { ip: c.ip, address: c.address, at: c.at ?? s.instance.definedAt }, all, ctx, look);
-        if (f) out.push(f);
-      }
-    }
-    return out;
+    return (await mapInOrder(ipv6SendingInstances(ctx.model), look.lookahead, (s) => checkInstance(s, ctx, look))).flat();
   },
 };

@@ -6,6 +6,7 @@ import type { Fix } from '../../core/finding';
 import type { RawFinding, Rule, RuleContext } from '../types';
 import { lookups, type Lookups } from '../support/dns';
 import { fix, PIN_IPV4_TITLE, pinSmtpToIpv4 } from '../support/fixes';
+import { mapInOrder } from '../support/in-order';
 import { checkMailSource, joinList } from '../support/mail-auth';
 import { protocolsAnchor, settingPlace } from '../support/postfix';
 import { globalV6, ipv6SendingInstances, ipv6Source, sourceRelated, type SendingInstance, type Source } from '../support/sending';
@@ -107,8 +108,6 @@ export const postfixIpv6UnauthenticatedSource: Rule = {
   },
   async check(ctx) {
     const look = lookups(ctx.model, ctx.dns);
-    const out: RawFinding[] = [];
-    for (const s of ipv6SendingInstances(ctx.model)) out.push(...(await checkInstance(s, ctx, look)));
-    return out;
+    return (await mapInOrder(ipv6SendingInstances(ctx.model), look.lookahead, (s) => checkInstance(s, ctx, look))).flat();
   },
 };

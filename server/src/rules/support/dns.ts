@@ -41,10 +41,20 @@ function submap<K, V>(maps: Map<K, Map<string, V>>, key: K): Map<string, V> {
   return m;
 }
 
+/**
+ * Hosts or instances a rule may have in progress at once (`mapInOrder`): with live DNS the
+ * next ones ask their questions while earlier ones wait (the resolver sends 8 at a time).
+ * Zone files and the cache answer at once, so there the rules walk one at a time: nothing
+ * would overlap, and interleaving the walks cost CPU time (measured on a 1,600-host fleet).
+ */
+const LIVE_LOOKAHEAD = 16;
+
 /** A DNS client bound to one analysis: memoised query / reverse / spf. */
 export interface Lookups {
   readonly model: InfraModel;
   readonly dns: DnsView;
+  /** Items a rule's walk may have in progress at once. */
+  readonly lookahead: number;
   query(name: string, type: RRType): Promise<DnsAnswer>;
   reverse(address: string): Promise<ReverseResult>;
   spf(ip: string, domain: string): Promise<SpfResult>;
@@ -55,6 +65,7 @@ export function lookups(model: InfraModel, dns: DnsView): Lookups {
   return {
     model,
     dns,
+    lookahead: dns.mode === 'live' ? LIVE_LOOKAHEAD : 1,
     query: (name, type) => once(submap(memo.query, type), name, () => dns.query(name, type)),
     reverse: (address) => once(memo.reverse, address, () => dns.reverse(address)),
     spf: (ip, domain) => once(submap(memo.spf, domain), ip, () => dns.spf(ip, domain)),

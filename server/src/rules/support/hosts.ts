@@ -15,6 +15,7 @@ import type { DnsAnswer, DnsRecord } from '../../dns/types';
 import type { AddressClaim, Host, InfraModel, PostfixInstance } from '../../model/types';
 import { wholeModel } from '../../model/types';
 import { recordsOf, type Lookups } from './dns';
+import { ahead } from './in-order';
 import { isGlobalV6, isSlaacForm, parseAddress, sameNetwork, type Ip } from './ip';
 import { oncePerObject } from './memo';
 
@@ -93,9 +94,10 @@ export async function hostAddresses(host: Host, look: Lookups): Promise<readonly
   if (!isInferredHost(host)) return configuredAddresses(host);
   const out = [...configuredAddresses(host)];
   const seen = new Set(out.map((a) => a.ip.text));
-  for (const n of host.names) {
-    for (const type of ['A', 'AAAA'] as const) {
-      const answer = await look.query(n.name, type);
+  // Every question asked at once, the answers read in the order a loop would.
+  const answers = await Promise.all(host.names.map((n) => bothFamilies(n.name, look)));
+  host.names.forEach((n, i) => {
+    for (const [type, answer] of [['A', answers[i].a], ['AAAA', answers[i].aaaa]] as const) {
       for (const r of recordsOf(answer, type)) {
         const ip = parseAddress(String(r.data));
         if (!ip || seen.has(ip.text)) continue;
@@ -103,8 +105,14 @@ export async function hostAddresses(host: Host, look: Lookups): Promise<readonly
         out.push({ ip, inferred: { name: n.name, record: r, answer }, at: r.at });
       }
     }
-  }
+  });
   return out;
+}
+
+/** A name's A and AAAA answers, both questions on their way at once. */
+async function bothFamilies(name: string, look: Lookups): Promise<{ a: DnsAnswer; aaaa: DnsAnswer }> {
+  const [a, aaaa] = await Promise.all([look.query(name, 'A'), look.query(name, 'AAAA')]);
+  return { a, aaaa };
 }
 
 const owners = new WeakMap<InfraModel, Map<string, Host[]>>();
@@ -170,40 +178,57 @@ function addressesIn(answer: DnsAnswer, type: 'A' | 'AAAA'): string[] {
  * provider's mail service, is not this host.
  */
 export async function hostNamesWithDns(host: Host, look: Lookups): Promise<HostNameInfo[]> {
-  const own = await hostAddresses(host, look);
-  const ownSet = new Set(own.map((a) => a.ip.text));
+  // The questions that do not depend on each other are asked together (the names' A/AAAA,
+  // the mail domains' MX, the addresses' PTR, then the candidates'), and the answers are
+  // read in the order of the loops this replaces, so the result is the same.
+  const ownP = ahead(hostAddresses(host, look));
+  const configured = uniqueNames(host.names.map((n) => n.name));
+  const configuredP = ahead(Promise.all(configured.map((name) => bothFamilies(name, look))));
+  const domains = host.mailDomains.slice(0, MAX_MAIL_DOMAINS);
+  const mxP = ahead(Promise.all(domains.map((d) => look.query(d.domain, 'MX'))));
+  const addresses = configuredAddresses(host).filter((x) => x.ip.family === 4 || isGlobalV6(x.ip)).slice(0, MAX_PTR_ADDRESSES);
+  const reverseP = ahead(Promise.all(addresses.map((a) => look.reverse(a.ip.text))));
+  const ownSet = new Set((await ownP).map((a) => a.ip.text));
   const others = nameOwners(look.model);
   const out = new Map<string, HostNameInfo>();
-  const resolve = async (name: string) => ({ a: await look.query(name, 'A'), aaaa: await look.query(name, 'AAAA') });
 
+  const configuredAnswers = await configuredP;
   for (const n of host.names) {
     if (out.has(n.name)) continue;
-    out.set(n.name, { name: n.name, via: 'config', at: n.at, because: `configured by ${n.source}`, ...(await resolve(n.name)) });
+    out.set(n.name, { name: n.name, via: 'config', at: n.at, because: `configured by ${n.source}`, ...configuredAnswers[configured.indexOf(n.name)] });
   }
 
   const candidates: { name: string; via: 'mx' | 'address'; because: string; at?: Location }[] = [];
-  for (const d of host.mailDomains.slice(0, MAX_MAIL_DOMAINS)) {
-    const mx = await look.query(d.domain, 'MX');
-    if (mx.status !== 'records') continue;
+  const mxAnswers = await mxP;
+  domains.forEach((d, i) => {
+    const mx = mxAnswers[i];
+    if (mx.status !== 'records') return;
     for (const r of mx.records.slice(0, MAX_MX_TARGETS)) {
       if (r.type !== 'MX' || !r.data.exchange) continue;
       candidates.push({ name: r.data.exchange.toLowerCase().replace(/\.$/, ''), via: 'mx', because: `MX of ${d.domain}`, at: r.at ?? d.at });
     }
-  }
-  for (const a of configuredAddresses(host).filter((x) => x.ip.family === 4 || isGlobalV6(x.ip)).slice(0, MAX_PTR_ADDRESSES)) {
-    const rev = await look.reverse(a.ip.text);
-    for (const name of rev.names) candidates.push({ name: name.toLowerCase().replace(/\.$/, ''), via: 'address', because: `PTR of ${a.ip.text}` });
-  }
+  });
+  const reverses = await reverseP;
+  addresses.forEach((a, i) => {
+    for (const name of reverses[i].names) candidates.push({ name: name.toLowerCase().replace(/\.$/, ''), via: 'address', because: `PTR of ${a.ip.text}` });
+  });
+  // A candidate already named by the configuration or by another host is never looked up.
+  const asked = uniqueNames(candidates.map((c) => c.name)).filter((name) => !out.has(name) && !(others.get(name) ?? []).some((h) => h !== host));
+  const candidateAnswers = await Promise.all(asked.map((name) => bothFamilies(name, look)));
   for (const c of candidates) {
     if (out.has(c.name)) continue;
-    const elsewhere = (others.get(c.name) ?? []).some((h) => h !== host);
-    if (elsewhere) continue;
-    const answers = await resolve(c.name);
+    const i = asked.indexOf(c.name);
+    if (i < 0) continue;
+    const answers = candidateAnswers[i];
     const matched = [...addressesIn(answers.a, 'A'), ...addressesIn(answers.aaaa, 'AAAA')].find((x) => ownSet.has(x));
     if (!matched) continue;
     out.set(c.name, { name: c.name, via: c.via, at: c.at, because: `${c.because}, and its address ${matched} is ${host.name}'s`, ...answers });
   }
   return [...out.values()];
+}
+
+function uniqueNames(names: readonly string[]): string[] {
+  return names.length < 2 ? [...names] : [...new Set(names)];
 }
 
 export interface V6Facts {

@@ -7,6 +7,7 @@ import type { Location } from '../../core/text';
 import type { RelatedInfo } from '../../core/finding';
 import type { Host } from '../../model/types';
 import { answerOrigin, unknownReason, type Lookups } from './dns';
+import { ahead } from './in-order';
 import { parseAddress } from './ip';
 
 export interface AuthCheck {
@@ -28,6 +29,9 @@ export async function checkMailSource(host: Host, address: string, look: Lookups
   const problems: string[] = [];
   const unknowns: string[] = [];
   const related: RelatedInfo[] = [];
+  // The SPF questions do not depend on the PTR: all of them are on their way at once.
+  const domains = host.mailDomains.slice(0, MAX_DOMAINS);
+  const spfs = ahead(Promise.all(domains.map((d) => look.spf(address, d.domain))));
   const rev = await look.reverse(address);
   let confirmedNames: string[] = [];
   if (rev.ptr.status === 'unknown') unknowns.push(`PTR (${unknownReason(rev.ptr)})`);
@@ -38,8 +42,9 @@ export async function checkMailSource(host: Host, address: string, look: Lookups
     else if (rev.confirmed === 'unknown') unknowns.push(`whether PTR ${rev.names.join(', ')} resolves back`);
     else confirmedNames = await confirmed(rev.names, address, look);
   }
-  for (const d of host.mailDomains.slice(0, MAX_DOMAINS)) {
-    const spf = await look.spf(address, d.domain);
+  const spfAnswers = await spfs;
+  for (const [i, d] of domains.entries()) {
+    const spf = spfAnswers[i];
     const rec = spf.records.find((r) => r.at);
     if (spf.verdict === 'pass') continue;
     if (spf.verdict === 'temperror') {
@@ -61,11 +66,9 @@ export async function checkMailSource(host: Host, address: string, look: Lookups
 
 /** The PTR names whose A/AAAA contain the address (the view says "yes" for at least one). */
 async function confirmed(names: readonly string[], address: string, look: Lookups): Promise<string[]> {
-  const out: string[] = [];
-  for (const n of names) {
-    const aaaa = await look.query(n, address.includes(':') ? 'AAAA' : 'A');
-    if (aaaa.status === 'records' && aaaa.records.some((r) => parseAddress(String(r.data))?.text === address)) out.push(n);
-  }
+  const type = address.includes(':') ? 'AAAA' : 'A';
+  const answers = await Promise.all(names.map((n) => look.query(n, type)));
+  const out = names.filter((_, i) => answers[i].status === 'records' && answers[i].records.some((r) => parseAddress(String(r.data))?.text === address));
   return out.length ? out : [...names];
 }
 
