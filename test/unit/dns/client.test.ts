@@ -73,10 +73,15 @@ describe('live resolver over the stub client', () => {
   });
 
   it('parses server addresses', () => {
-    assert.deepEqual(parseServerAddress('127.0.0.1'), { host: '127.0.0.1', port: 53 });
-    assert.deepEqual(parseServerAddress('127.0.0.1:5353'), { host: '127.0.0.1', port: 5353 });
-    assert.deepEqual(parseServerAddress('[::1]:5353'), { host: '::1', port: 5353 });
-    assert.deepEqual(parseServerAddress('::1'), { host: '::1', port: 53 });
+    assert.deepEqual(parseServerAddress('127.0.0.1'), { host: '127.0.0.1', port: 53, family: 4 });
+    assert.deepEqual(parseServerAddress('127.0.0.1:5353'), { host: '127.0.0.1', port: 5353, family: 4 });
+    assert.deepEqual(parseServerAddress('[::1]:5353'), { host: '::1', port: 5353, family: 6 });
+    assert.deepEqual(parseServerAddress('::1'), { host: '::1', port: 53, family: 6 });
+    assert.deepEqual(parseServerAddress('[::ffff:192.0.2.1]'), { host: '::ffff:192.0.2.1', port: 53, family: 6 });
+    assert.equal(parseServerAddress('127.0.0.1:0'), undefined);
+    assert.equal(parseServerAddress('127.0.0.1:65536'), undefined);
+    assert.equal(parseServerAddress('[127.0.0.1]:53'), undefined);
+    assert.equal(parseServerAddress('::1:53:'), undefined);
     assert.equal(parseServerAddress('resolver.example'), undefined);
   });
 

@@ -51,7 +51,7 @@ describe('live DNS (knotd on loopback) gives the answers the zone files give', {
   }
 
   it('the large TXT really needed TCP, and the cache answers it next time', async () => {
-    const raw = await exchange([{ host: '127.0.0.1', port: knot.port }], 'big.example.test', 'TXT', { timeoutMs: 3000 });
+    const raw = await exchange([{ host: '127.0.0.1', port: knot.port, family: 4 }], 'big.example.test', 'TXT', { timeoutMs: 3000 });
     assert.equal(raw.kind === 'response' && raw.tcp, true);
     const hit = liveView.cache.get('big.example.test', 'TXT');
     assert.ok(hit?.fresh);
