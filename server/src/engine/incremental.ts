@@ -6,9 +6,11 @@
  *   Postfix and compose parses), and a host whose files all have the same trees keeps its
  *   Host object (nix/index.ts). So `buildModel` costs discovery plus the changed hosts.
  * - The rules run per unit: one host (with its Postfix instances), one compose project, one
- *   file's syntax summary. A unit whose input objects are the very objects of the previous
- *   run keeps its findings; the others run again, on a slice of the model whose `whole`
- *   answers cross-host questions (name and address owners).
+ *   file's syntax summary. A unit keeps its findings when its input objects are the previous
+ *   run's or equal to them (an edit of a module every host imports rebuilds every Host, most
+ *   often to the same facts), and the files its fixes were built from read the same; the
+ *   others run again, on a slice of the model whose `whole` answers cross-host questions
+ *   (name and address owners).
  * - Everything runs again when the inputs shared by all units change: the DNS view (the
  *   caller's `dnsKey`), the rules or their severities, or the cross-host facts (some host's
  *   names, addresses or mail domains — another host's findings may depend on them).
@@ -20,6 +22,8 @@ import type { SourceFile } from '../core/source';
 import type { EditKit } from '../edits/kit';
 import type { ComposeProject, FileSummary, Host, InfraModel, PostfixInstance } from '../model/types';
 import type { Rule } from '../rules/types';
+import { ChargedFiles, chargedKit, UnitReads } from './file-reads';
+import { sameData } from './same-data';
 import { buildModel, checkRule, compareFindings, dedupe, editKitFor, FILE_START, isSuppressed, suppressedLines, type Analysis, type AnalyzeOptions } from './engine';
 
 export interface IncrementalStats {
@@ -44,13 +48,16 @@ interface Unit {
   readonly inputs: readonly object[];
   readonly anchor: string;
   readonly slice: (whole: InfraModel) => InfraModel;
-  readonly isHost: boolean;
+  /** The host of a host unit (its first input). */
+  readonly host?: Host;
 }
 
 interface UnitResult {
   readonly inputs: readonly object[];
   /** Findings before suppressions (those are applied on the merged list). */
   readonly findings: readonly Finding[];
+  /** The files the edit kit read for the unit's fixes. */
+  readonly reads: UnitReads;
 }
 
 /** Units analysed at once: rules await DNS, so units overlap their look-ups. */
@@ -79,16 +86,16 @@ function unitsOf(model: InfraModel): Unit[] {
   };
   for (const h of model.hosts) {
     const instances = byHost.get(h.id) ?? [];
-    add({ key: `host\0${h.id}`, inputs: [h, ...instances], anchor: h.entry, isHost: true, slice: (w) => slice(w, { hosts: [h], postfix: instances }) });
+    add({ key: `host\0${h.id}`, inputs: [h, ...instances], anchor: h.entry, host: h, slice: (w) => slice(w, { hosts: [h], postfix: instances }) });
   }
   // Instances whose host is not in the model (the assembler gives every instance one; kept safe).
   const hostIds = new Set(model.hosts.map((h) => h.id));
   for (const p of model.postfix) {
     if (p.host && hostIds.has(p.host)) continue;
-    add({ key: `postfix\0${p.id}`, inputs: [p], anchor: p.definedAt.file, isHost: false, slice: (w) => slice(w, { postfix: [p] }) });
+    add({ key: `postfix\0${p.id}`, inputs: [p], anchor: p.definedAt.file, slice: (w) => slice(w, { postfix: [p] }) });
   }
-  for (const c of model.compose) add({ key: `compose\0${c.file}\0${c.id}`, inputs: [c], anchor: c.file, isHost: false, slice: (w) => slice(w, { compose: [c as ComposeProject] }) });
-  for (const f of model.files) add({ key: `file\0${f.file}`, inputs: [f], anchor: f.file, isHost: false, slice: (w) => slice(w, { files: [f as FileSummary] }) });
+  for (const c of model.compose) add({ key: `compose\0${c.file}\0${c.id}`, inputs: [c], anchor: c.file, slice: (w) => slice(w, { compose: [c as ComposeProject] }) });
+  for (const f of model.files) add({ key: `file\0${f.file}`, inputs: [f], anchor: f.file, slice: (w) => slice(w, { files: [f as FileSummary] }) });
   return units;
 }
 
@@ -108,12 +115,22 @@ function crossKey(model: InfraModel): string {
   return parts.join('\n');
 }
 
+/** An equal host has the same cross-host facts: its key need not be built again. */
+function carryCrossFacts(from: Host, to: Host): void {
+  const k = crossFacts.get(from);
+  if (k !== undefined && from !== to) crossFacts.set(to, k);
+}
+
 function ruleKey(options: AnalyzeOptions): string {
   return JSON.stringify([options.root, options.rules.map((r) => r.meta.id), [...(options.severity ?? new Map())]]);
 }
 
-function sameInputs(a: readonly object[], b: readonly object[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+/**
+ * Whether a unit's previous findings hold for its inputs now: the model objects are the same
+ * or equal as data (rules read them as plain data), and the kit would read the same files.
+ */
+function stillHolds(prev: UnitResult, inputs: readonly object[], files: ReadonlyMap<string, SourceFile>): boolean {
+  return prev.reads.sameIn(files) && prev.inputs.length === inputs.length && prev.inputs.every((x, i) => sameData(x, inputs[i]));
 }
 
 /** One unit through every rule, as `runRules` does for the whole model (suppressions come after). */
@@ -146,32 +163,38 @@ export class IncrementalEngine {
     const { model, failures } = await buildModel(files, options);
     const t1 = performance.now();
     const units = unitsOf(model);
+    const byPath = new Map(files.map((f) => [f.path, f] as const));
+    const kept = new Map<string, UnitResult>();
+    for (const u of units) {
+      const prev = this.results.get(u.key);
+      if (!prev || !stillHolds(prev, u.inputs, byPath)) continue;
+      // The new objects from now on (identity is the cheap test next time), the same findings.
+      kept.set(u.key, { inputs: u.inputs, findings: prev.findings, reads: prev.reads });
+      if (u.host) carryCrossFacts(prev.inputs[0] as Host, u.host);
+    }
     const rk = ruleKey(options);
     const ck = crossKey(model);
     const why = !this.primed ? 'first analysis' : dnsKey !== this.lastDnsKey ? 'DNS changed' : rk !== this.lastRuleKey ? 'rules or severities changed' : ck !== this.lastCrossKey ? "a host's names, addresses or mail domains changed" : '';
     const full = why !== '';
-    const next = new Map<string, UnitResult>();
-    const toRun: Unit[] = [];
-    for (const u of units) {
-      const prev = this.results.get(u.key);
-      if (!full && prev && sameInputs(prev.inputs, u.inputs)) next.set(u.key, prev);
-      else toRun.push(u);
-    }
+    const next = full ? new Map<string, UnitResult>() : kept;
+    const toRun = units.filter((u) => !next.has(u.key));
     const rules = options.rules.filter((r) => options.severity?.get(r.meta.id) !== 'off');
     let kitFailure: Finding | undefined;
+    let strayReads = false;
     if (toRun.length) {
-      const byPath = new Map(files.map((f) => [f.path, f] as const));
-      const kit = await editKitFor(byPath, model, options);
-      const edits = kit.edits;
+      const charged = new ChargedFiles(byPath);
+      const kit = await editKitFor(charged, model, options);
       kitFailure = kit.failure;
       let i = 0;
       const worker = async () => {
         while (i < toRun.length) {
           const u = toRun[i++];
-          next.set(u.key, { inputs: u.inputs, findings: await runUnit(u, model, edits, options, rules) });
+          const reads = new UnitReads();
+          next.set(u.key, { inputs: u.inputs, findings: await runUnit(u, model, chargedKit(kit.edits, charged, reads), options, rules), reads });
         }
       };
       await Promise.all(Array.from({ length: Math.min(UNIT_CONCURRENCY, toRun.length) }, worker));
+      strayReads = charged.strayReads;
     }
     // An aborted run may have seen cancelled DNS answers: keep nothing of it.
     if (signal?.aborted) return { model, findings: [], stats: { full, why: 'aborted', units: units.length, unitsRun: toRun.length, hosts: model.hosts.length, hostsRun: 0, modelMs: t1 - t0, rulesMs: 0 } };
@@ -179,8 +202,9 @@ export class IncrementalEngine {
     this.lastDnsKey = dnsKey;
     this.lastRuleKey = rk;
     this.lastCrossKey = ck;
-    // Units run without the edit kit lack fixes: the next analysis runs everything again.
-    this.primed = !kitFailure;
+    // Units run without the edit kit lack fixes, and reads no unit was charged with may have
+    // shaped any unit's fixes: the next analysis runs everything again.
+    this.primed = !kitFailure && !strayReads;
 
     const suppressed = suppressedLines(model);
     const findings: Finding[] = [...failures, ...(kitFailure ? [kitFailure] : [])];
@@ -198,7 +222,7 @@ export class IncrementalEngine {
         units: units.length,
         unitsRun: toRun.length,
         hosts: model.hosts.length,
-        hostsRun: toRun.filter((u) => u.isHost).length,
+        hostsRun: toRun.filter((u) => u.host).length,
         modelMs: t1 - t0,
         rulesMs: t2 - t1,
       },

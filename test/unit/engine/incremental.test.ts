@@ -86,3 +86,41 @@ test('an edit kit that cannot be built: the findings of analyze() (one internal 
   assert.deepEqual(next.findings, (await analyze(ws.files, ws.analyzeOptions)).findings);
   await ws.close();
 });
+
+test('an edit that leaves hosts equal as data keeps their findings, unless it moves what their fixes were built from', async () => {
+  const ws = await workspace();
+  const engine = new IncrementalEngine();
+  const common = ws.files.find((f) => f.path.endsWith('hosts/web/configuration.nix'))!.path.replace('hosts/web/configuration.nix', 'modules/common.nix');
+  let files: SourceFile[] = [...ws.files, { path: common, kind: 'nix', text: '{ ... }:\n{\n  time.timeZone = "UTC";\n}\n' }];
+  await engine.analyze(files, ws.analyzeOptions, 'dns');
+  const steps: [string, (t: string) => string, (s: { hostsRun: number; full: boolean }) => void][] = [
+    // A module becomes imported by both hosts.
+    ['hosts/mail/configuration.nix', (t) => t.replace('    ./networking.nix\n', '    ./networking.nix\n    ../../modules/common.nix\n'), (s) => assert.equal(s.hostsRun, 1)],
+    ['hosts/web/configuration.nix', (t) => t.replace('{\n  networking.hostName = "web";', '{\n  imports = [ ../../modules/common.nix ];\n  networking.hostName = "web";'), (s) => assert.equal(s.hostsRun, 1)],
+    // Both hosts are rebuilt from the edited module, to the same facts. The mail host's fixes
+    // name the files they edit: it does not run again. The web host's fix chooses among all
+    // its files (the one that configures the most of the option's path): it does.
+    ['modules/common.nix', (t) => t.replace('"UTC"', '"Etc/UTC"'), (s) => assert.equal(s.hostsRun, 1)],
+    // The mail host's facts stay the same, but its fixes insert after this line (trailing
+    // comments stay with their binding) and after the `settings.main` block: they move.
+    ['hosts/mail/networking.nix', (t) => t.replace('networking.useDHCP = false;\n', 'networking.useDHCP = false; # static addresses only\n'), (s) => assert.equal(s.hostsRun, 1)],
+    ['modules/postfix.nix', (t) => t.replace('"may";\n    };', '"may";\n    }; # main.cf'), (s) => assert.equal(s.hostsRun, 1)],
+    ['hosts/mail/networking.nix', (t) => t.replace(' # static addresses only\n', '\n'), (s) => assert.equal(s.hostsRun, 1)],
+    // The module that sets the mail host's Postfix up becomes imported by the web host too
+    // (a new finding there), then stops being imported.
+    ['hosts/web/configuration.nix', (t) => t.replace('[ ../../modules/common.nix ]', '[ ../../modules/common.nix ../../modules/postfix.nix ]'), () => undefined],
+    ['hosts/web/configuration.nix', (t) => t.replace(' ../../modules/postfix.nix', ''), () => undefined],
+    // The module stops being imported.
+    ['hosts/web/configuration.nix', (t) => t.replace('  imports = [ ../../modules/common.nix ];\n', ''), (s) => assert.equal(s.hostsRun, 1)],
+    ['hosts/mail/configuration.nix', (t) => t.replace('    ../../modules/common.nix\n', ''), (s) => assert.equal(s.hostsRun, 1)],
+  ];
+  for (const [suffix, change, expect] of steps) {
+    const before = files;
+    files = edited(files, suffix, change);
+    assert.notDeepEqual(files, before, `the edit of ${suffix} applies`);
+    const inc = await engine.analyze(files, ws.analyzeOptions, 'dns');
+    assert.deepEqual(inc.findings, (await analyze(files, ws.analyzeOptions)).findings, `after editing ${suffix}`);
+    expect(inc.stats);
+  }
+  await ws.close();
+});
