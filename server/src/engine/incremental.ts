@@ -33,6 +33,7 @@ export interface IncrementalStats {
   readonly units: number;
   readonly unitsRun: number;
   readonly hosts: number;
+  /** Hosts whose rules ran (a host rebuilt to the same facts keeps its findings). */
   readonly hostsRun: number;
   readonly modelMs: number;
   readonly rulesMs: number;
@@ -99,7 +100,7 @@ function unitsOf(model: InfraModel): Unit[] {
   return units;
 }
 
-const crossFacts = new WeakMap<Host, string>();
+const crossFacts = new WeakMap<object, string>();
 
 /** What other hosts' rules may read of a host: its names, configured addresses, mail domains. */
 function crossKey(model: InfraModel): string {
@@ -116,7 +117,7 @@ function crossKey(model: InfraModel): string {
 }
 
 /** An equal host has the same cross-host facts: its key need not be built again. */
-function carryCrossFacts(from: Host, to: Host): void {
+function carryCrossFacts(from: object, to: Host): void {
   const k = crossFacts.get(from);
   if (k !== undefined && from !== to) crossFacts.set(to, k);
 }
@@ -153,6 +154,19 @@ export class IncrementalEngine {
     this.primed = false;
   }
 
+  /** The previous results that hold for these units, now under their new input objects. */
+  private stillHolding(units: readonly Unit[], files: ReadonlyMap<string, SourceFile>): Map<string, UnitResult> {
+    const kept = new Map<string, UnitResult>();
+    for (const u of units) {
+      const prev = this.results.get(u.key);
+      if (!prev || !stillHolds(prev, u.inputs, files)) continue;
+      // The new objects from now on (identity is the cheap test next time), the same findings.
+      kept.set(u.key, { inputs: u.inputs, findings: prev.findings, reads: prev.reads });
+      if (u.host) carryCrossFacts(prev.inputs[0], u.host);
+    }
+    return kept;
+  }
+
   /**
    * Analyses a snapshot of the workspace. `dnsKey` must change whenever DNS answers may have
    * changed (new view, zones reloaded, live answers arrived): then every unit runs again.
@@ -164,17 +178,12 @@ export class IncrementalEngine {
     const t1 = performance.now();
     const units = unitsOf(model);
     const byPath = new Map(files.map((f) => [f.path, f] as const));
-    const kept = new Map<string, UnitResult>();
-    for (const u of units) {
-      const prev = this.results.get(u.key);
-      if (!prev || !stillHolds(prev, u.inputs, byPath)) continue;
-      // The new objects from now on (identity is the cheap test next time), the same findings.
-      kept.set(u.key, { inputs: u.inputs, findings: prev.findings, reads: prev.reads });
-      if (u.host) carryCrossFacts(prev.inputs[0] as Host, u.host);
-    }
     const rk = ruleKey(options);
+    const shared = !this.primed ? 'first analysis' : dnsKey !== this.lastDnsKey ? 'DNS changed' : rk !== this.lastRuleKey ? 'rules or severities changed' : '';
+    // Not worth comparing anything when every unit runs anyway.
+    const kept = shared ? new Map<string, UnitResult>() : this.stillHolding(units, byPath);
     const ck = crossKey(model);
-    const why = !this.primed ? 'first analysis' : dnsKey !== this.lastDnsKey ? 'DNS changed' : rk !== this.lastRuleKey ? 'rules or severities changed' : ck !== this.lastCrossKey ? "a host's names, addresses or mail domains changed" : '';
+    const why = shared || (ck !== this.lastCrossKey ? "a host's names, addresses or mail domains changed" : '');
     const full = why !== '';
     const next = full ? new Map<string, UnitResult>() : kept;
     const toRun = units.filter((u) => !next.has(u.key));
