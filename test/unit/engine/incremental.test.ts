@@ -124,3 +124,31 @@ test('an edit that leaves hosts equal as data keeps their findings, unless it mo
   }
   await ws.close();
 });
+
+test('many hosts: an edit that changes every host runs them all; one that changes none runs none; findings as analyze() gives', async () => {
+  const ws = await workspace();
+  const root = ws.files[0].path.slice(0, ws.files[0].path.indexOf('/examples/') + '/examples'.length);
+  const common = (ports: string, port: string): SourceFile => ({ path: `${root}/fleet/common.nix`, kind: 'nix', text: `{ ... }:\n{\n  networking.firewall.allowedTCPPorts = [ ${ports} ];\n  services.prometheus.exporters.node.port = ${port};\n}\n` });
+  const hosts = Array.from({ length: 40 }, (_, i): SourceFile => ({
+    path: `${root}/fleet/h${i}.nix`,
+    kind: 'nix',
+    text: `{ ... }:\n{\n  imports = [ ./common.nix ];\n  networking.hostName = "h${i}";\n  networking.domain = "fleet.example";\n  networking.interfaces.eth0.ipv4.addresses = [ { address = "192.0.2.${i + 1}"; prefixLength = 24; } ];\n}\n`,
+  }));
+  const engine = new IncrementalEngine();
+  const steps: [SourceFile, number][] = [
+    [common('22', '9100'), 40],
+    // Rebuilt to the same facts.
+    [common('22', '9200'), 0],
+    // Every host's open ports change (the engine stops comparing after a run of differences).
+    [common('22 443', '9200'), 40],
+    [common('22 443', '9100'), 0],
+  ];
+  for (const [module, hostsRun] of steps) {
+    const files = [...ws.files, ...hosts, module];
+    const inc = await engine.analyze(files, ws.analyzeOptions, 'dns');
+    assert.deepEqual(inc.findings, (await analyze(files, ws.analyzeOptions)).findings, module.text);
+    assert.equal(inc.stats.hosts, 43, "the examples' three hosts and these 40");
+    if (!inc.stats.full) assert.equal(inc.stats.hostsRun, hostsRun, module.text);
+  }
+  await ws.close();
+});
