@@ -323,7 +323,7 @@ async function main(): Promise<void> {
     const none: number[] = [];
     const cold = wanted('cold') ? await coldBench(work, fleets) : SIZES.map((hosts) => ({ hosts, nixFiles: 0, checkMs: NaN, floorMs: NaN, checkRuns: none, floorRuns: none, findings: 0, internalErrors: 0 }));
     const peers = wanted('peers') ? await peersBench(work, fleets, edit) : {};
-    const noEngine: EngineEditResult = { firstMs: NaN, module: none, mainCf: none, shared: none, hostsPerModuleEdit: NaN, hostsImportingModule: NaN, hostsPerSharedEdit: NaN, hostsImportingShared: NaN, hostsPerMainCfEdit: NaN, hosts: NaN };
+    const noEngine: EngineEditResult = { firstMs: NaN, module: none, mainCf: none, shared: none, hostsPerModuleEdit: NaN, hostsImportingModule: NaN, hostsPerSharedEdit: NaN, hostsImportingShared: NaN, hostsPerMainCfEdit: NaN, rulesHostsPerModuleEdit: NaN, rulesHostsPerSharedEdit: NaN, rulesHostsPerMainCfEdit: NaN, hosts: NaN };
     const editing = wanted('editing') ? await editingBench(work, edit) : { hosts: SIZES[0], debounceMs: NaN, startupMs: NaN, module: none, mainCf: none, shared: none, engine: noEngine };
     const scale = wanted('scale') ? await scaleBench(work, largest) : { hosts: largest.hostNames.length, startupMs: NaN, rssBytes: NaN, rssAfterEdits: NaN, shared: none };
     const dns = wanted('dns') ? await dnsBench(work, largest) : undefined;

@@ -33,6 +33,8 @@ export interface IncrementalStats {
   readonly units: number;
   readonly unitsRun: number;
   readonly hosts: number;
+  /** Hosts built anew (a host whose files all kept their trees keeps its Host object). */
+  readonly hostsRebuilt: number;
   /** Hosts whose rules ran (a host rebuilt to the same facts keeps its findings). */
   readonly hostsRun: number;
   readonly modelMs: number;
@@ -198,6 +200,7 @@ export class IncrementalEngine {
     const { model, failures } = await buildModel(files, options);
     const t1 = performance.now();
     const units = unitsOf(model);
+    const hostsRebuilt = units.filter((u) => u.host && this.results.get(u.key)?.inputs[0] !== u.host).length;
     const byPath = new Map(files.map((f) => [f.path, f] as const));
     const rk = ruleKey(options);
     const shared = !this.primed ? 'first analysis' : dnsKey !== this.lastDnsKey ? 'DNS changed' : rk !== this.lastRuleKey ? 'rules or severities changed' : '';
@@ -227,7 +230,7 @@ export class IncrementalEngine {
       strayReads = charged.strayReads;
     }
     // An aborted run may have seen cancelled DNS answers: keep nothing of it.
-    if (signal?.aborted) return { model, findings: [], stats: { full, why: 'aborted', units: units.length, unitsRun: toRun.length, hosts: model.hosts.length, hostsRun: 0, modelMs: t1 - t0, rulesMs: 0 } };
+    if (signal?.aborted) return { model, findings: [], stats: { full, why: 'aborted', units: units.length, unitsRun: toRun.length, hosts: model.hosts.length, hostsRebuilt, hostsRun: 0, modelMs: t1 - t0, rulesMs: 0 } };
     this.results = next;
     this.lastDnsKey = dnsKey;
     this.lastRuleKey = rk;
@@ -252,6 +255,7 @@ export class IncrementalEngine {
         units: units.length,
         unitsRun: toRun.length,
         hosts: model.hosts.length,
+        hostsRebuilt,
         hostsRun: toRun.filter((u) => u.host).length,
         modelMs: t1 - t0,
         rulesMs: t2 - t1,

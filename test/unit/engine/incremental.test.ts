@@ -32,14 +32,15 @@ test('incremental findings equal full findings after each edit; unaffected hosts
   const first = await engine.analyze(files, ws.analyzeOptions, 'dns');
   assert.deepEqual(first.findings, (await analyze(files, ws.analyzeOptions)).findings);
   assert.equal(first.stats.full, true);
+  assert.equal(first.stats.hostsRebuilt, first.stats.hosts, 'the first analysis builds every host');
 
   const again = await engine.analyze(files, ws.analyzeOptions, 'dns');
   assert.equal(again.stats.unitsRun, 0, 'nothing changed, nothing runs');
   assert.deepEqual(again.findings, first.findings);
 
-  const steps: [string, (t: string) => string, (s: { hostsRun: number; hosts: number; full: boolean }) => void][] = [
-    // A module of the mail host only: the web host is not re-run.
-    ['modules/postfix.nix', (t) => t.replace('smtpd_tls_security_level = "may";', 'smtpd_tls_security_level = "encrypt";'), (s) => assert.equal(s.hostsRun, 1)],
+  const steps: [string, (t: string) => string, (s: { hostsRebuilt: number; hostsRun: number; hosts: number; full: boolean }) => void][] = [
+    // A module of the mail host only: the web host is neither rebuilt nor re-run.
+    ['modules/postfix.nix', (t) => t.replace('smtpd_tls_security_level = "may";', 'smtpd_tls_security_level = "encrypt";'), (s) => (assert.equal(s.hostsRebuilt, 1), assert.equal(s.hostsRun, 1))],
     // Bracketing the IPv6 network clears a finding.
     ['modules/postfix.nix', (t) => t.replace('"::1/128"', '"[::1]/128"'), (s) => assert.ok(s.hostsRun <= 1)],
     // A syntax error: only that file's units and its host.
@@ -48,7 +49,7 @@ test('incremental findings equal full findings after each edit; unaffected hosts
     // A host name changes what other hosts may claim: everything runs again.
     ['hosts/web/configuration.nix', (t) => t.replace('networking.hostName = "web";', 'networking.hostName = "www";'), (s) => assert.equal(s.full, true)],
     ['legacy-relay/main.cf', (t) => t + 'smtp_bind_address6 = 2001:db8:25::99\n', () => undefined],
-    ['stacks/notify/compose.yaml', (t) => t.replace('SMTP_PORT: "25"', 'SMTP_PORT: "587"'), (s) => assert.equal(s.hostsRun, 0)],
+    ['stacks/notify/compose.yaml', (t) => t.replace('SMTP_PORT: "25"', 'SMTP_PORT: "587"'), (s) => (assert.equal(s.hostsRebuilt, 0), assert.equal(s.hostsRun, 0))],
     ['stacks/notify/.env', (t) => t.replace('SMARTHOST=smtp.relay.example', 'SMARTHOST=mail.acme.example'), () => undefined],
     ['dns/acme.example.zone', (t) => t + 'relay2 IN AAAA 2001:db8:25::27\n', () => undefined],
   ];
