@@ -5,7 +5,6 @@
  * questions while earlier ones wait, and still behaves like the plain loop it replaces.
  */
 
-
 /**
  * `fn` over `items`, at most `window` calls in progress, results in item order. When calls
  * fail, the error of the first failing item is thrown, as a loop would; items after it are
