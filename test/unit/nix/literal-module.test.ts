@@ -6,25 +6,20 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, test } from 'node:test';
-import type { Parser } from 'web-tree-sitter';
-import { createNixParser } from '../../../server/src/nix/grammar';
+import { test } from 'node:test';
 import { HostConfig } from '../../../server/src/nix/host-config';
 import { literalModule, literalModuleFacts } from '../../../server/src/nix/literal-module';
 import type { ImportRef } from '../../../server/src/nix/module';
 import { evaluateModuleWith, moduleImports } from '../../../server/src/nix/module';
 import type { ParsedNix } from '../../../server/src/nix/parse';
-import { initNixParser, parseNixSync } from '../../../server/src/nix/parse';
+import { parseNixSync } from '../../../server/src/nix/parse';
 import { CORPUS, FIXTURES } from '../../support/paths';
 import { dump } from './dump-value';
+import { nodesOnlyParser } from './nodes-only';
 import { nixFilesUnder } from './nix-files';
 
 /** A parser whose trees are not registered with their text: everything is read from nodes. */
-let nodesOnly: Parser;
-before(async () => {
-  await initNixParser();
-  nodesOnly = await createNixParser();
-});
+const nodesOnly = nodesOnlyParser();
 
 /** Files discovery reads from the text (the facts it can tell are checked against the evaluation). */
 const LITERAL = [
@@ -137,7 +132,7 @@ test('the corpus and fixtures: discovery facts agree with the evaluation', () =>
 
 /** The module's value after module arguments, as building reads it, evaluated from the tree's nodes only. */
 function fromNodes(path: string, text: string): unknown {
-  const tree = nodesOnly.parse(text)!;
+  const tree = nodesOnly().parse(text)!;
   try {
     return dump(evaluateModuleWith({ file: { path, kind: 'nix', text }, tree }, {}).top.force());
   } finally {

@@ -4,21 +4,17 @@
  * keys were scanned or read from the tree.
  */
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
-import type { Node, Parser } from 'web-tree-sitter';
+import { test } from 'node:test';
+import type { Node } from 'web-tree-sitter';
 import { Evaluator } from '../../../server/src/nix/evaluate';
-import { createNixParser } from '../../../server/src/nix/grammar';
-import { initNixParser, parseNixSync } from '../../../server/src/nix/parse';
+import { parseNixSync } from '../../../server/src/nix/parse';
 import { attrPathKeys, bindingPathKeys, scanBindingKeys, scanFormals } from '../../../server/src/nix/syntax';
 import { Lazy } from '../../../server/src/nix/values';
 import { dump } from './dump-value';
+import { nodesOnlyParser } from './nodes-only';
 
 /** A parser whose trees are not registered with their text: the evaluator reads every key from nodes. */
-let nodesOnly: Parser;
-before(async () => {
-  await initNixParser();
-  nodesOnly = await createNixParser();
-});
+const nodesOnly = nodesOnlyParser();
 
 /** Values read as literals from the text, and look-alikes that are not literals (all error-free). */
 const LITERAL_CASES = [
@@ -80,7 +76,7 @@ test('evaluating with scanned keys gives the sets, spans and values of evaluatin
   CASES.forEach((text, i) => {
     const path = `/t/scan-${i}.nix`;
     const scanned = evaluate(path, text, parseNixSync({ path, kind: 'nix', text }).tree.rootNode);
-    const tree = nodesOnly.parse(text)!;
+    const tree = nodesOnly().parse(text)!;
     try {
       assert.deepEqual(scanned, evaluate(path, text, tree.rootNode), text);
     } finally {
@@ -165,7 +161,7 @@ test('formals are read from the text only for plain `{ a, b, ... }:` functions',
 test('binding keys for the edit builder are the same read from the text or from the nodes', () => {
   for (const [i, text] of CASES.entries()) {
     const { tree } = parseNixSync({ path: `/t/path-keys-${i}.nix`, kind: 'nix', text });
-    const plain = nodesOnly.parse(text)!;
+    const plain = nodesOnly().parse(text)!;
     try {
       const scanned = tree.rootNode.descendantsOfType('binding').map((b) => bindingPathKeys(b!));
       const fromNodes = plain.rootNode.descendantsOfType('binding').map((b) => bindingPathKeys(b!));
