@@ -9,7 +9,7 @@ import type { Host, HostName, PostfixInstance } from '../model/types';
 import type { OptionReader } from './host-config';
 import type { ImportGraph, Workspace } from './hosts';
 import { missingImports } from './hosts';
-import { Locations, knownString } from './locate';
+import { Locations, knownString, type Writable } from './locate';
 import { boolOption, extractNetwork, winningBool } from './network';
 import { extractPostfix, type NixPostfix } from './postfix-options';
 import type { Span } from './values';
@@ -57,7 +57,10 @@ export function buildHost(ws: Workspace, sources: ReadonlyMap<string, SourceFile
   const pf = extractPostfix(parts.postfix, loc);
   const assembled = assembleHost(h.id, h.name, h.entry, h.files ?? hostFiles(h.entry, h.graph), cfg, parts, loc, h.graph, pf, h.nameAt);
   const instance = postfixInstance(assembled.id, parts, loc, undefined, pf);
-  return instance ? { host: { ...assembled, postfix: instance.id }, instance } : { host: assembled };
+  if (!instance) return { host: assembled };
+  // Added last, as a spread of the host would place it, without copying the host.
+  (assembled as Writable<Host>).postfix = instance.id;
+  return { host: assembled, instance };
 }
 
 /** A module outside every host that enables Postfix: an instance without a host. */

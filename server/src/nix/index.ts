@@ -41,9 +41,13 @@ export async function analyzeNix(files: readonly SourceFile[], options: { root: 
   const postfix: PostfixInstance[] = [];
   for (const task of plan.hosts) {
     const graph = imports.graphOf(task);
-    const inputs = { ...task, graph, files: hostFiles(task.entry, graph) };
+    // Field by field: an object spread that then gains properties (here `graph`) gets a hidden
+    // class of its own in V8 11, so every host's inputs had one and buildHost's reads of them
+    // missed their inline caches.
+    const files = hostFiles(task.entry, graph);
+    const inputs: HostInputs = { id: task.id, name: task.name, entry: task.entry, nameAt: task.nameAt, graph, files };
     const key = hostKey(options.root, inputs);
-    const trees = inputs.files.map((f) => parsed.get(f)?.tree);
+    const trees = files.map((f) => parsed.get(f)?.tree);
     const memo = builtHosts.get(task.id);
     // Same files with the same trees, same imports: the same facts (and the same objects,
     // so that an incremental analysis sees this host as unchanged).

@@ -10,6 +10,9 @@ import type { Family } from '../model/types';
 import { locateInString } from './strings';
 import type { NixValue, Of, Span } from './values';
 
+/** A model object while it is filled in (fields set in the model's order, without spreads). */
+export type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
 export class Locations {
   private readonly locators = new Map<string, Locator>();
 

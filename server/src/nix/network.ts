@@ -17,14 +17,11 @@ import type { AddressClaim, DynamicAddressing, Family, GatewayClaim, HostNetwork
 import type { Def, OptionReader } from './host-config';
 import { definedKeys, winning } from './host-config';
 import type { Locations } from './locate';
-import { boolOf, canonicalIp, knownString, splitCidr } from './locate';
+import { boolOf, canonicalIp, knownString, splitCidr, type Writable } from './locate';
 import { locateInString } from './strings';
 import type { NixValue } from './values';
 
 type Tri = boolean | 'unknown' | undefined;
-
-/** A model object while it is filled in. */
-type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** The winning boolean of an option: undefined when not set, 'unknown' when not evaluable. */
 export function boolOption(cfg: OptionReader, path: readonly string[]): Tri {

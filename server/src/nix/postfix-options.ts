@@ -10,7 +10,7 @@ import { parseMainCf } from '../postfix/main-cf';
 import { parseMasterCf } from '../postfix/master-cf';
 import { splitItems } from '../postfix/items';
 import type { Def, OptionReader } from './host-config';
-import type { Locations } from './locate';
+import type { Locations, Writable } from './locate';
 import { holeIn, locateInString, sliceString } from './strings';
 import type { NixValue, Of, Span } from './values';
 
@@ -167,18 +167,23 @@ function relayHost(postfix: OptionReader, loc: Locations): PostfixParam | undefi
 
 function paramFromValue(name: string, d: Def, loc: Locations, source: PostfixParamSource, option?: string): PostfixParam {
   const v = d.value;
-  const common = {
-    name,
-    source,
-    ...(option ? { option } : {}),
-    nameAt: loc.of(d.keyAt),
-    entryAt: loc.of(d.bindingAt),
-  };
+  // Filled in the model's field order (the output's), without spreading a common part twice.
+  const p: Writable<PostfixParam> = { name, source } as Writable<PostfixParam>;
+  if (option) p.option = option;
+  p.nameAt = loc.of(d.keyAt);
+  p.entryAt = loc.of(d.bindingAt);
   const rendered = renderValue(v, loc);
   if (rendered.value === null) {
-    return { ...common, value: null, unknownReason: rendered.reason, valueAt: loc.of(v.at), items: [] };
+    p.value = null;
+    p.unknownReason = rendered.reason;
+    p.valueAt = loc.of(v.at);
+    p.items = [];
+  } else {
+    p.value = rendered.value;
+    p.valueAt = rendered.at;
+    p.items = rendered.items;
   }
-  return { ...common, value: rendered.value, valueAt: rendered.at, items: rendered.items };
+  return p;
 }
 
 /** How nixpkgs writes a value into main.cf: yes/no, numbers, lists joined by commas. */

@@ -127,7 +127,8 @@ function assemble(units: Unit[], file: string, at: Span, via: Span[]): Of<'str'>
     const from = s.length;
     if (u.value) {
       const outer: Span = { file, start: u.src, end: u.srcEnd };
-      for (const p of u.value.pieces) pieces.push({ ...p, from: from + p.from, outer });
+      // Not `{ ...p, outer }`: a spread object that gains a property gets a hidden class of its own.
+      for (const p of u.value.pieces) pieces.push({ from: from + p.from, len: p.len, file: p.file, src: p.src, srcEnd: p.srcEnd, exact: p.exact, outer });
       for (const h of u.value.holes ?? []) holes.push({ ...h, from: from + h.from });
     } else if (u.text.length) {
       const last = pieces[pieces.length - 1];

@@ -181,7 +181,10 @@ export function describe(v: NixValue): string {
 
 /** Sets `via` and `priority` on a copy of a value. */
 export function withMeta(v: NixValue, meta: { via?: readonly Span[]; priority?: number }): NixValue {
-  const out: Record<string, unknown> = { ...v };
+  // Copied with Object.assign: a spread copy that then gains a property gets a hidden class of
+  // its own in V8 11 (one per value), Object.assign's copy shares its transitions.
+  const out: Record<string, unknown> = {};
+  Object.assign(out, v);
   if (meta.via !== undefined) out.via = meta.via.length ? meta.via : undefined;
   if (meta.priority !== undefined) out.priority = meta.priority;
   return out as unknown as NixValue;
