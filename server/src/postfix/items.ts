@@ -16,9 +16,16 @@ const isSeparator = (c: string) => c === ',' || c === ' ' || c === '\t' || c ===
 /** An item where there are no groups or placeholders: a run of non-separators. */
 const PLAIN_ITEM = /[^, \t\r\n]+/g;
 
-/** Every match of a global regex as a piece of `text` with its offsets (found in native code). */
+/**
+ * Every match of a global regex that matches no empty text, as a piece of `text` with its
+ * offsets (found in native code). An `exec` loop, not `matchAll`: that clones the regex and
+ * makes an iterator per call (about five times slower for the short values of a fleet).
+ */
 export function matchedRuns(text: string, run: RegExp): RawItem[] {
-  return Array.from(text.matchAll(run), (m) => ({ text: m[0], start: m.index, end: m.index + m[0].length }));
+  const items: RawItem[] = [];
+  run.lastIndex = 0;
+  for (let m = run.exec(text); m; m = run.exec(text)) items.push({ text: m[0], start: m.index, end: m.index + m[0].length });
+  return items;
 }
 
 export function splitItems(value: string, templates: readonly Span[] = []): RawItem[] {

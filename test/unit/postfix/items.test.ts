@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { splitItems } from '../../../server/src/postfix/items';
+import { matchedRuns, splitItems } from '../../../server/src/postfix/items';
 
 describe('splitItems', () => {
   test('separators, groups and placeholders', () => {
@@ -25,5 +25,20 @@ describe('splitItems', () => {
       const nowhere = [{ start: value.length + 1, end: value.length + 2 }];
       assert.deepEqual(splitItems(value), splitItems(value, nowhere), JSON.stringify(value));
     }
+  });
+});
+
+describe('matchedRuns', () => {
+  test('every run with its offsets, the same on every call with one regex (its position is reset)', () => {
+    const run = /[^, ]+/g;
+    const want = [
+      { text: 'a', start: 0, end: 1 },
+      { text: 'bc', start: 3, end: 5 },
+    ];
+    assert.deepEqual(matchedRuns('a, bc', run), want);
+    assert.deepEqual(matchedRuns('a, bc', run), want);
+    run.lastIndex = 2; // left elsewhere mid-text: still read from the start
+    assert.deepEqual(matchedRuns('a, bc', run), want);
+    assert.deepEqual(matchedRuns(' ,, ', run), []);
   });
 });
