@@ -11,7 +11,7 @@
  *   number of lookups.
  */
 import type { Location } from '../../core/text';
-import type { DnsAnswer, DnsRecord } from '../../dns/types';
+import type { DnsAnswer, DnsRecord, ReverseResult } from '../../dns/types';
 import type { AddressClaim, Host, InfraModel, PostfixInstance } from '../../model/types';
 import { wholeModel } from '../../model/types';
 import { recordsOf, type Lookups } from './dns';
@@ -176,55 +176,107 @@ function addressesIn(answer: DnsAnswer, type: 'A' | 'AAAA'): string[] {
  * name counts only when it is one of the host's names or one of its A/AAAA is an address the
  * host has, and no other host of the repository names it: a backup MX run elsewhere, or a
  * provider's mail service, is not this host.
+ *
+ * The questions that do not depend on each other are asked together (the names' A/AAAA, the
+ * mail domains' MX, the addresses' PTR, then the candidates'), and the answers are read in
+ * the order of the loops this replaces, so the result is the same. The async part only asks
+ * and waits; what it does with the answers is in plain functions. One async function holding
+ * it all cost TurboFan 50-400 ms per compilation on a 1,600-host fleet, and it was compiled
+ * four times (its arrays' maps vary between hosts), more than the rule's own run.
  */
 export async function hostNamesWithDns(host: Host, look: Lookups): Promise<HostNameInfo[]> {
-  // The questions that do not depend on each other are asked together (the names' A/AAAA,
-  // the mail domains' MX, the addresses' PTR, then the candidates'), and the answers are
-  // read in the order of the loops this replaces, so the result is the same.
-  const ownP = ahead(hostAddresses(host, look));
-  const configured = uniqueNames(host.names.map((n) => n.name));
-  const configuredP = ahead(Promise.all(configured.map((name) => bothFamilies(name, look))));
-  const domains = host.mailDomains.slice(0, MAX_MAIL_DOMAINS);
-  const mxP = ahead(Promise.all(domains.map((d) => look.query(d.domain, 'MX'))));
-  const addresses = configuredAddresses(host).filter((x) => x.ip.family === 4 || isGlobalV6(x.ip)).slice(0, MAX_PTR_ADDRESSES);
-  const reverseP = ahead(Promise.all(addresses.map((a) => look.reverse(a.ip.text))));
-  const ownSet = new Set((await ownP).map((a) => a.ip.text));
-  const others = nameOwners(look.model);
-  const out = new Map<string, HostNameInfo>();
+  const q = firstQuestions(host, look);
+  const own = await q.own;
+  const out = configuredNames(host, q.configured, await q.configuredAnswers);
+  const candidates = mxCandidates(q.domains, await q.mx);
+  ptrCandidates(candidates, q.addresses, await q.reverses);
+  const asked = candidatesToAsk(host, candidates, out, look.model);
+  const answers = await Promise.all(asked.map((name) => bothFamilies(name, look)));
+  addMatchedCandidates(host, own, candidates, asked, answers, out);
+  return [...out.values()];
+}
 
-  const configuredAnswers = await configuredP;
+interface FirstQuestions {
+  readonly own: Promise<readonly HostAddress[]>;
+  readonly configured: readonly string[];
+  readonly configuredAnswers: Promise<{ a: DnsAnswer; aaaa: DnsAnswer }[]>;
+  readonly domains: Host['mailDomains'];
+  readonly mx: Promise<DnsAnswer[]>;
+  readonly addresses: readonly HostAddress[];
+  readonly reverses: Promise<ReverseResult[]>;
+}
+
+/** The questions of the first round, all on their way. */
+function firstQuestions(host: Host, look: Lookups): FirstQuestions {
+  const own = ahead(hostAddresses(host, look));
+  const configured = uniqueNames(host.names.map((n) => n.name));
+  const configuredAnswers = ahead(Promise.all(configured.map((name) => bothFamilies(name, look))));
+  const domains = host.mailDomains.slice(0, MAX_MAIL_DOMAINS);
+  const mx = ahead(Promise.all(domains.map((d) => look.query(d.domain, 'MX'))));
+  const addresses = configuredAddresses(host).filter((x) => x.ip.family === 4 || isGlobalV6(x.ip)).slice(0, MAX_PTR_ADDRESSES);
+  const reverses = ahead(Promise.all(addresses.map((a) => look.reverse(a.ip.text))));
+  return { own, configured, configuredAnswers, domains, mx, addresses, reverses };
+}
+
+interface Candidate {
+  readonly name: string;
+  readonly via: 'mx' | 'address';
+  readonly because: string;
+  readonly at?: Location;
+}
+
+function configuredNames(host: Host, configured: readonly string[], answers: readonly { a: DnsAnswer; aaaa: DnsAnswer }[]): Map<string, HostNameInfo> {
+  const out = new Map<string, HostNameInfo>();
   for (const n of host.names) {
     if (out.has(n.name)) continue;
-    out.set(n.name, { name: n.name, via: 'config', at: n.at, because: `configured by ${n.source}`, ...configuredAnswers[configured.indexOf(n.name)] });
+    out.set(n.name, { name: n.name, via: 'config', at: n.at, because: `configured by ${n.source}`, ...answers[configured.indexOf(n.name)] });
   }
+  return out;
+}
 
-  const candidates: { name: string; via: 'mx' | 'address'; because: string; at?: Location }[] = [];
-  const mxAnswers = await mxP;
+function mxCandidates(domains: Host['mailDomains'], answers: readonly DnsAnswer[]): Candidate[] {
+  const out: Candidate[] = [];
   domains.forEach((d, i) => {
-    const mx = mxAnswers[i];
+    const mx = answers[i];
     if (mx.status !== 'records') return;
     for (const r of mx.records.slice(0, MAX_MX_TARGETS)) {
       if (r.type !== 'MX' || !r.data.exchange) continue;
-      candidates.push({ name: r.data.exchange.toLowerCase().replace(/\.$/, ''), via: 'mx', because: `MX of ${d.domain}`, at: r.at ?? d.at });
+      out.push({ name: r.data.exchange.toLowerCase().replace(/\.$/, ''), via: 'mx', because: `MX of ${d.domain}`, at: r.at ?? d.at });
     }
   });
-  const reverses = await reverseP;
+  return out;
+}
+
+function ptrCandidates(out: Candidate[], addresses: readonly HostAddress[], reverses: readonly ReverseResult[]): void {
   addresses.forEach((a, i) => {
-    for (const name of reverses[i].names) candidates.push({ name: name.toLowerCase().replace(/\.$/, ''), via: 'address', because: `PTR of ${a.ip.text}` });
+    for (const name of reverses[i].names) out.push({ name: name.toLowerCase().replace(/\.$/, ''), via: 'address', because: `PTR of ${a.ip.text}` });
   });
-  // A candidate already named by the configuration or by another host is never looked up.
-  const asked = uniqueNames(candidates.map((c) => c.name)).filter((name) => !out.has(name) && !(others.get(name) ?? []).some((h) => h !== host));
-  const candidateAnswers = await Promise.all(asked.map((name) => bothFamilies(name, look)));
+}
+
+/** A candidate already named by the configuration or by another host is never looked up. */
+function candidatesToAsk(host: Host, candidates: readonly Candidate[], out: ReadonlyMap<string, HostNameInfo>, model: InfraModel): string[] {
+  const others = nameOwners(model);
+  return uniqueNames(candidates.map((c) => c.name)).filter((name) => !out.has(name) && !(others.get(name) ?? []).some((h) => h !== host));
+}
+
+function addMatchedCandidates(
+  host: Host,
+  own: readonly HostAddress[],
+  candidates: readonly Candidate[],
+  asked: readonly string[],
+  answers: readonly { a: DnsAnswer; aaaa: DnsAnswer }[],
+  out: Map<string, HostNameInfo>,
+): void {
+  const ownSet = new Set(own.map((a) => a.ip.text));
   for (const c of candidates) {
     if (out.has(c.name)) continue;
     const i = asked.indexOf(c.name);
     if (i < 0) continue;
-    const answers = candidateAnswers[i];
-    const matched = [...addressesIn(answers.a, 'A'), ...addressesIn(answers.aaaa, 'AAAA')].find((x) => ownSet.has(x));
+    const both = answers[i];
+    const matched = [...addressesIn(both.a, 'A'), ...addressesIn(both.aaaa, 'AAAA')].find((x) => ownSet.has(x));
     if (!matched) continue;
-    out.set(c.name, { name: c.name, via: c.via, at: c.at, because: `${c.because}, and its address ${matched} is ${host.name}'s`, ...answers });
+    out.set(c.name, { name: c.name, via: c.via, at: c.at, because: `${c.because}, and its address ${matched} is ${host.name}'s`, ...both });
   }
-  return [...out.values()];
 }
 
 function uniqueNames(names: readonly string[]): string[] {
