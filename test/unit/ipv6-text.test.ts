@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Address6 } from 'ip-address';
-import { formatIpv6Groups } from '../../server/src/core/ipv6-text';
+import { formatIpv6Groups, ipv6Groups } from '../../server/src/core/ipv6-text';
 import { seededInts } from '../support/seeded';
 
 test('formatIpv6Groups gives the RFC 5952 text ip-address gives', () => {
@@ -21,4 +21,17 @@ test('formatIpv6Groups agrees with ip-address on addresses with zero runs of eve
     const a = Address6.fromBigInt(BigInt('0x' + groups.map((g) => g.toString(16).padStart(4, '0')).join('')));
     assert.equal(formatIpv6Groups(groups), a.correctForm(), groups.join(','));
   }
+});
+
+test('ipv6Groups reads back the groups of every compressed form formatIpv6Groups writes', () => {
+  const next = seededInts(4291);
+  for (let i = 0; i < 20000; i++) {
+    const groups = Array.from({ length: 8 }, () => (next(2) === 0 ? 0 : next(0x10000)));
+    const text = formatIpv6Groups(groups);
+    assert.deepEqual(ipv6Groups(text), groups, text);
+    assert.equal(ipv6Groups(text).length, 8, text);
+  }
+  assert.deepEqual(ipv6Groups('::'), [0, 0, 0, 0, 0, 0, 0, 0]);
+  assert.deepEqual(ipv6Groups('2001:db8::'), [0x2001, 0xdb8, 0, 0, 0, 0, 0, 0]);
+  assert.deepEqual(ipv6Groups('::ffff:c000:225'), [0, 0, 0, 0, 0, 0xffff, 0xc000, 0x225]);
 });

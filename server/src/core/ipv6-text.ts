@@ -19,9 +19,19 @@ export function formatIpv6Groups(groups: readonly number[]): string {
     }
     i = j;
   }
-  const hex = groups.map((g) => g.toString(16));
-  if (best < 0) return hex.join(':');
-  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
+  // One loop for every shape (with or without `::`): a shape first met after the function
+  // was optimised no longer deoptimises it, nor the callers it was inlined into.
+  let text = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === best) {
+      text += '::';
+      i += bestLen - 1;
+    } else {
+      if (i > 0 && i !== best + bestLen) text += ':';
+      text += groups[i].toString(16);
+    }
+  }
+  return text;
 }
 
 const HEX_AND_COLONS = /^[0-9a-f:]+$/i;
@@ -42,11 +52,19 @@ export function hexOnlyIpv6Text(text: string): string | undefined {
 
 /** The eight 16-bit groups of a valid hex-only IPv6 text (such as hexOnlyIpv6Text's). */
 export function ipv6Groups(text: string): number[] {
+  // Filled in place: the array always has the same shape (small integers, packed), so code
+  // reading it is not deoptimised by arrays of another elements kind.
+  const groups = [0, 0, 0, 0, 0, 0, 0, 0];
   const gap = text.indexOf('::');
   const head = gap < 0 ? text : text.slice(0, gap);
   const tail = gap < 0 ? '' : text.slice(gap + 2);
-  const h = head ? head.split(':') : [];
-  const t = tail ? tail.split(':') : [];
-  const zeros = gap < 0 ? [] : new Array<string>(8 - h.length - t.length).fill('0');
-  return [...h, ...zeros, ...t].map((g) => parseInt(g, 16));
+  if (head) {
+    const h = head.split(':');
+    for (let i = 0; i < h.length; i++) groups[i] = parseInt(h[i], 16);
+  }
+  if (tail) {
+    const t = tail.split(':');
+    for (let i = 0; i < t.length; i++) groups[8 - t.length + i] = parseInt(t[i], 16);
+  }
+  return groups;
 }
