@@ -171,7 +171,10 @@ export function createDnsView(options: DnsViewOptions): ManagedDnsView {
     }
     const ptr = await query(reverseNameOf(ip), 'PTR', qo);
     if (ptr.status !== 'records') return { address: ip.text, ptr, confirmed: ptr.status === 'unknown' ? 'unknown' : 'no', names: [] };
-    const names = ptr.records.map((r) => r.data as string);
+    // Pushed into a literal rather than mapped: the array then has one shape whether or not
+    // this code is optimised, and the loop below is not deoptimised by the other one.
+    const names: string[] = [];
+    for (const r of ptr.records) names.push(r.data as string);
     let unknown = false;
     for (const name of names) {
       const fwd = await query(name, ip.family === 4 ? 'A' : 'AAAA', qo);

@@ -256,7 +256,11 @@ function ptrCandidates(out: Candidate[], addresses: readonly HostAddress[], reve
 /** A candidate already named by the configuration or by another host is never looked up. */
 function candidatesToAsk(host: Host, candidates: readonly Candidate[], out: ReadonlyMap<string, HostNameInfo>, model: InfraModel): string[] {
   const others = nameOwners(model);
-  return uniqueNames(candidates.map((c) => c.name)).filter((name) => !out.has(name) && !(others.get(name) ?? []).some((h) => h !== host));
+  const asked: string[] = [];
+  for (const { name } of candidates) {
+    if (!asked.includes(name) && !out.has(name) && !(others.get(name) ?? []).some((h) => h !== host)) asked.push(name);
+  }
+  return asked;
 }
 
 function addMatchedCandidates(
