@@ -8,7 +8,7 @@ import { lineIndexOf, locatorFor } from '../core/source';
 import type { LineIndex } from '../core/text';
 import type { FileSummary, SyntaxProblem } from '../model/types';
 import { createNixParser } from './grammar';
-import { rememberSource } from './syntax';
+import { hasSyntaxErrors, rememberSource } from './syntax';
 
 export interface ParsedNix {
   readonly file: SourceFile;
@@ -70,16 +70,23 @@ export function parseNixSync(file: SourceFile, previous?: { tree: Tree; edit: Ed
   let tree = shared.parse(file.text, old ?? null, { progressCallback });
   old?.delete();
   let unparsed: string | undefined;
+  let errorFree: boolean | undefined;
   if (!tree) {
     shared.reset();
     unparsed = `not analysed: parsing took longer than ${budget} ms`;
-  } else if (treeDepthExceeds(tree, MAX_TREE_DEPTH)) {
-    unparsed = `not analysed: expressions nested more than ${MAX_TREE_DEPTH} levels deep`;
-    tree.delete();
+  } else {
+    // One root node for both questions: each `rootNode` is a round trip into wasm and an object.
+    const root = tree.rootNode;
+    // A tree of n nodes is at most n - 1 levels deep: nearly every file is ruled out here,
+    // without a cursor (creating one cost more than the rest of this function).
+    if (root.descendantCount - 1 > MAX_TREE_DEPTH && treeDepthExceeds(tree, MAX_TREE_DEPTH)) {
+      unparsed = `not analysed: expressions nested more than ${MAX_TREE_DEPTH} levels deep`;
+      tree.delete();
+    } else errorFree = !root.hasError;
   }
   if (unparsed) tree = shared.parse('');
   if (!tree) throw new Error(`tree-sitter returned no tree for ${file.path}`);
-  rememberSource(tree, unparsed ? '' : file.text);
+  rememberSource(tree, unparsed ? '' : file.text, errorFree);
   if (cache.size >= CACHE_LIMIT && !cache.has(file.path)) forgetNix(cache.keys().next().value!);
   // Trees live in the wasm heap, which no garbage collector sees: the tree of a previous
   // text is freed here, or every keystroke leaks its tree until the parser aborts. Callers
@@ -145,8 +152,8 @@ const MAX_ERRORS = 50;
 
 export function syntaxErrors(parsed: ParsedNix): SyntaxProblem[] {
   if (parsed.unparsed) return [{ message: parsed.unparsed, at: { file: parsed.file.path, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } } }];
+  if (!hasSyntaxErrors(parsed.tree)) return [];
   const root = parsed.tree.rootNode;
-  if (!root.hasError) return [];
   const locate = locatorFor(parsed.file);
   const out: SyntaxProblem[] = [];
   const visit = (node: Node) => {

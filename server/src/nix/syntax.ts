@@ -36,14 +36,21 @@ interface TreeSource {
 
 const sources = new WeakMap<Tree, TreeSource>();
 
-export function rememberSource(tree: Tree, text: string): void {
-  sources.set(tree, { text });
+/** `errorFree` when the caller has asked the tree already (the parser does, once per tree). */
+export function rememberSource(tree: Tree, text: string, errorFree?: boolean): void {
+  sources.set(tree, { text, errorFree });
 }
 
 /** The text a tree was parsed from, when the tree has no syntax errors (the text scans' precondition). */
 export function errorFreeText(tree: Tree): string | undefined {
   const source = sources.get(tree);
   return source && (source.errorFree ??= !tree.rootNode.hasError) ? source.text : undefined;
+}
+
+/** Whether a tree has syntax errors, asked of wasm at most once for a registered tree. */
+export function hasSyntaxErrors(tree: Tree): boolean {
+  const source = sources.get(tree);
+  return source ? !(source.errorFree ??= !tree.rootNode.hasError) : tree.rootNode.hasError;
 }
 
 /** Whether a node is a comment (tree-sitter-nix puts comments anywhere). */

@@ -34,6 +34,17 @@ test('real syntax errors are reported with a precise range', async () => {
   assert.equal(errors[0].at.range.start.line, 2);
 });
 
+test('the depth limit: many nodes but shallow, and deep, are told apart', async () => {
+  // More than 256 nodes (the depth check walks them) but only a few levels deep: analysed.
+  const wide = await parseNix(file(`{\n${Array.from({ length: 200 }, (_, i) => `  a${i} = ${i};`).join('\n')}\n}\n`, '/w/wide.nix'));
+  assert.equal(wide.unparsed, undefined);
+  assert.ok(wide.tree.rootNode.descendantCount > 257);
+  // 250 nested lists are within the limit, 300 are not.
+  const nested = (n: number) => `{ x = ${'[ '.repeat(n)}1${' ]'.repeat(n)}; }\n`;
+  assert.equal((await parseNix(file(nested(120), '/w/nested-ok.nix'))).unparsed, undefined);
+  assert.match((await parseNix(file(nested(300), '/w/nested-deep.nix'))).unparsed ?? '', /nested more than 256/);
+});
+
 test('suppression comments cover their line and the next', async () => {
   const p = await parseNix(file('{\n  # infra-review: ignore aaaa-not-on-host, ipv6-shared-prefix\n  a = 1;\n}\n', '/w/sup.nix'));
   const s = summarize(p).suppressions;
