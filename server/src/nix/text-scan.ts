@@ -58,9 +58,42 @@ export type ScannedKeys =
 /** Words tree-sitter-nix lexes as keywords, never as identifiers (`or` included, to be safe). */
 const KEYWORDS = new Set(['if', 'then', 'else', 'let', 'inherit', 'in', 'rec', 'with', 'assert', 'or']);
 
-export const isIdentifierStart = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f; // a-z A-Z _
-const isIdentifierPart = (c: number) => isIdentifierStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x27 || c === 0x2d; // 0-9 ' -
-const isBlank = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+/**
+ * Character classes of ASCII, one table lookup per character. A scan runs once per file, mostly
+ * before V8 has optimised it: in the interpreter a predicate called per character (two for an
+ * identifier's) cost several times the character's own work.
+ */
+const BLANK = 1;
+const IDENTIFIER_START = 2;
+const IDENTIFIER_PART = 4;
+const DIGIT = 8;
+const PATH_CHAR = 16;
+
+const CLASSES = ((): Uint8Array => {
+  const table = new Uint8Array(128);
+  const mark = (chars: string, flag: number) => {
+    for (let i = 0; i < chars.length; i++) table[chars.charCodeAt(i)] |= flag;
+  };
+  const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  const digits = '0123456789';
+  mark(' \t\n\r', BLANK);
+  mark(letters + '_', IDENTIFIER_START | IDENTIFIER_PART);
+  mark(digits + "'-", IDENTIFIER_PART);
+  mark(digits, DIGIT);
+  // Characters of a path segment in tree-sitter-nix (`[a-zA-Z0-9._\-+]`).
+  mark(letters + digits + '._-+', PATH_CHAR);
+  return table;
+})();
+
+/**
+ * Whether `c` (a char code, NaN past the end of a text) has the class; never for non-ASCII.
+ * The loops below test `c < 128` themselves: a NaN or large index into the table made the
+ * optimised code slower.
+ */
+const is = (c: number, flag: number): boolean => c < 128 && (CLASSES[c] & flag) !== 0;
+
+export const isIdentifierStart = (c: number) => is(c, IDENTIFIER_START); // a-z A-Z _
+const isBlank = (c: number) => is(c, BLANK);
 
 const SEMICOLON = 0x3b;
 const EQUALS = 0x3d;
@@ -78,16 +111,13 @@ const COLON = 0x3a;
 const HASH = 0x23;
 const STAR = 0x2a;
 
-const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
-/** Characters of a path segment in tree-sitter-nix (`[a-zA-Z0-9._\-+]`). */
-const isPathChar = (c: number) =>
-  (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || isDigit(c) || c === DOT || c === 0x5f || c === 0x2d || c === 0x2b;
+const isDigit = (c: number) => is(c, DIGIT);
 
 /** Nested sets and lists scanned at most this deep (deeper ones are read from the tree). */
 const MAX_NESTING = 32;
 
 export function skipBlanks(text: string, i: number): number {
-  while (isBlank(text.charCodeAt(i))) i++;
+  for (let c = text.charCodeAt(i); c < 128 && CLASSES[c] & BLANK; c = text.charCodeAt(++i));
   return i;
 }
 
@@ -123,7 +153,7 @@ function scanKey(text: string, start: number): ScannedKey | undefined {
 function scanIdentifier(text: string, start: number): ScannedKey | undefined {
   if (!isIdentifierStart(text.charCodeAt(start))) return undefined;
   let i = start;
-  while (isIdentifierPart(text.charCodeAt(++i)));
+  for (let c = text.charCodeAt(++i); c < 128 && CLASSES[c] & IDENTIFIER_PART; c = text.charCodeAt(++i));
   const name = text.slice(start, i);
   return KEYWORDS.has(name) ? undefined : new ScannedKey(name, start, i);
 }
@@ -196,7 +226,7 @@ function endsToken(text: string, i: number): boolean {
 
 function scanInteger(text: string, start: number): ScannedLiteral | undefined {
   let i = start;
-  while (isDigit(text.charCodeAt(i))) i++;
+  for (let c = text.charCodeAt(i); c < 128 && CLASSES[c] & DIGIT; c = text.charCodeAt(++i));
   return endsToken(text, i) ? { kind: 'int', start, end: i } : undefined;
 }
 
@@ -216,7 +246,7 @@ function scanPath(text: string, start: number): ScannedLiteral | undefined {
   let segments = 0;
   while (text.charCodeAt(i) === SLASH) {
     const segmentStart = ++i;
-    while (isPathChar(text.charCodeAt(i))) i++;
+    for (let c = text.charCodeAt(i); c < 128 && CLASSES[c] & PATH_CHAR; c = text.charCodeAt(++i));
     if (i === segmentStart) return undefined;
     segments++;
   }

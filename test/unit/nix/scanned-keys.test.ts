@@ -85,6 +85,24 @@ test('evaluating with scanned keys gives the sets, spans and values of evaluatin
   });
 });
 
+test('every ASCII character (and a non-ASCII one) in keys, integers, paths and formals reads as from the nodes', () => {
+  // The scanner's character classes must be the grammar's: a character it wrongly took into
+  // (or left out of) an identifier, integer or path segment would change a key or a value.
+  const chars = [...Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)), '\t', '\u00e9'];
+  chars.forEach((c, i) => {
+    for (const text of [`{ a${c}b = 1; }`, `{ a = 1${c}; }`, `{ a = ./x${c}y.nix; }`, `{ a = [ x${c} ]; }`, `{ a${c}, ... }: { b = a${c}; }`]) {
+      const path = `/t/chars-${i}.nix`;
+      const scanned = evaluate(path, text, parseNixSync({ path, kind: 'nix', text }).tree.rootNode);
+      const tree = nodesOnly().parse(text)!;
+      try {
+        assert.deepEqual(scanned, evaluate(path, text, tree.rootNode), text);
+      } finally {
+        tree.delete();
+      }
+    }
+  });
+});
+
 test('the scan reads plain identifier paths whole, stops before other keys, and declines the rest', () => {
   const text = '{ a.b-c\'.d = 1; x.y."z${"1"}".w = 2; "q.1".r = 3; "a\\"b" = 4; inherit a; # note\n m /* c */ .n = 4; }';
   const { tree } = parseNixSync({ path: '/t/scan-direct.nix', kind: 'nix', text });
