@@ -28,9 +28,13 @@ function normalDir(file: string): string | null {
   return isNormalAbsolute(dir) ? dir : null;
 }
 
-/** The value of a path literal written in `file` (for a caller without an Evaluator). */
-export function pathLiteral(file: string, text: string, at: Span): NixValue {
-  return pathIn(file, text.startsWith('/') ? null : normalDir(file), text, at);
+/**
+ * The values of path literals written in `file`, for a caller without an Evaluator (a literal
+ * module's `imports`): the file's directory is worked out once, not per literal.
+ */
+export function pathLiteralsIn(file: string): (text: string, at: Span) => NixValue {
+  let dir: string | null | undefined;
+  return (text, at) => pathIn(file, text.startsWith('/') ? null : (dir === undefined ? (dir = normalDir(file)) : dir), text, at);
 }
 
 /** Lexical variables, or the attribute set of a `with`, chained to the enclosing scope. */

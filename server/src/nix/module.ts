@@ -7,7 +7,7 @@
 import type { Node } from 'web-tree-sitter';
 import { errorFreeText, formalNodes, isComment, scanFormals } from './syntax';
 import type { EvalHooks, Scope } from './evaluate';
-import { Evaluator, pathLiteral } from './evaluate';
+import { Evaluator, pathLiteralsIn } from './evaluate';
 import type { LiteralModule } from './literal-module';
 import { literalModule, literalModuleFacts } from './literal-module';
 import { libValue } from './lib';
@@ -92,16 +92,20 @@ export function moduleImports(parsed: ParsedNix): readonly ImportRef[] {
   let refs = importsMemo.get(parsed.tree);
   if (!refs) {
     const literal = literalModuleFacts(parsed)?.imports;
-    refs = literal ? literal.map((item) => listedPath(parsed, item)) : evaluateModule(parsed).imports();
+    refs = literal ? listedPaths(parsed, literal) : evaluateModule(parsed).imports();
     importsMemo.set(parsed.tree, refs);
   }
   return refs;
 }
 
-/** A path the text scan read, as the evaluation lists it. */
-function listedPath(parsed: ParsedNix, item: ScannedLiteral): ImportRef {
-  const at: Span = { file: parsed.file.path, start: item.start, end: item.end };
-  return new ListedImport(pathLiteral(at.file, parsed.file.text.slice(item.start, item.end), at), at, parsed.file.text);
+/** Paths the text scan read, as the evaluation lists them. */
+function listedPaths(parsed: ParsedNix, items: readonly ScannedLiteral[]): ImportRef[] {
+  const { path, text } = parsed.file;
+  const pathOf = pathLiteralsIn(path);
+  return items.map((item) => {
+    const at: Span = { file: path, start: item.start, end: item.end };
+    return new ListedImport(pathOf(text.slice(item.start, item.end), at), at, text);
+  });
 }
 
 const readsConfigMemo = new WeakMap<ParsedNix['tree'], boolean>();
