@@ -57,9 +57,9 @@ const KNOWN_OTHER = new Set([
 const CLASSES = new Set(['IN', 'CH', 'HS', 'CS']);
 const MAX_INCLUDE_DEPTH = 8;
 
-function isTypeWord(word: string): boolean {
-  const w = word.toUpperCase();
-  return MODELLED.has(w) || KNOWN_OTHER.has(w) || /^TYPE\d+$/.test(w);
+/** Whether a word, already in upper case, names a record type. */
+function isTypeWord(upper: string): boolean {
+  return MODELLED.has(upper) || KNOWN_OTHER.has(upper) || /^TYPE\d+$/.test(upper);
 }
 
 function startsWithDigit(raw: string): boolean {
@@ -217,8 +217,10 @@ class FileParser implements RdataSource {
         if (v === undefined) break;
         ttl = v;
         pos++;
-      } else if (klass === undefined && CLASSES.has(raw.toUpperCase())) {
-        klass = raw.toUpperCase();
+      } else if (klass === undefined) {
+        const upper = raw.toUpperCase();
+        if (!CLASSES.has(upper)) break;
+        klass = upper;
         pos++;
       } else break;
     }
