@@ -89,8 +89,8 @@ class FileReader {
   }
 
   at(node: Node): Location {
-    const [s, e] = nodeSpan(node);
-    return this.locate(s, e);
+    const range = node.range;
+    return range ? this.locate(range[0], range[1]) : this.locate(0, 0);
   }
 
   /** Location of `[from, to)` within a scalar's value, or the whole node when not mappable. */
@@ -102,9 +102,11 @@ class FileReader {
   /** A scalar interpolated into a Val, located at `loc`. */
   val(raw: string, loc: Location): { val: Val<string>; result: Interpolated } {
     const result = interpolate(raw, this.env);
+    // Text without `$` syntax is its own literal value (and uses no variable).
+    if (!result.interpolated) return { val: known(raw, loc), result };
     const via = result.used.map((u) => u.at);
     if (result.value === null) return { val: unknown(result.reason ?? 'unknown variable', loc), result };
-    return { val: known(result.value, loc, result.interpolated ? 'derived' : 'literal', via), result };
+    return { val: known(result.value, loc, 'derived', via), result };
   }
 
   /** Interpolated string of a scalar node; written text when something is unknown. */
@@ -144,12 +146,12 @@ export function extractComposeFile(file: SourceFile, env: Env): ComposeFileFacts
   }
 
   const services: ServiceFacts[] = [];
-  for (const [name, e] of mapEntries(doc, top.get('services')?.value)) {
-    services.push(readService(r, name, r.at(e.key), e.value));
+  for (const e of mapEntries(doc, top.get('services')?.value).values()) {
+    services.push(readService(r, e.name, r.at(e.key), e.value));
   }
   const networks: NetworkFacts[] = [];
   const netTop = top.get('networks');
-  for (const [name, e] of mapEntries(doc, netTop?.value)) networks.push(readNetwork(r, name, r.at(e.key), e.value));
+  for (const e of mapEntries(doc, netTop?.value).values()) networks.push(readNetwork(r, e.name, r.at(e.key), e.value));
 
   return {
     file: file.path,
@@ -257,14 +259,15 @@ function readLongPort(r: FileReader, node: Node): ComposePort | undefined {
   };
 }
 
+/** `KEY` with no value: compose takes it from its environment, which includes .env. */
+function fromEnv(r: FileReader, name: string, loc: Location): Val<string> {
+  const v = r.env.get(name);
+  if (v && v.value !== null) return known(v.value, loc, 'derived', [v.at]);
+  return unknown(v?.reason ?? `${name} takes its value from the shell environment`, loc);
+}
+
 function readEnvironment(r: FileReader, node: Node | null): ComposeEnvVar[] {
   const out: ComposeEnvVar[] = [];
-  /** `KEY` with no value: compose takes it from its environment, which includes .env. */
-  const fromEnv = (name: string, loc: Location): Val<string> => {
-    const v = r.env.get(name);
-    if (v && v.value !== null) return known(v.value, loc, 'derived', [v.at]);
-    return unknown(v?.reason ?? `${name} takes its value from the shell environment`, loc);
-  };
   if (isSeq(node)) {
     for (const item of seqItems(r.doc, node)) {
       const text = scalarString(item);
@@ -273,7 +276,7 @@ function readEnvironment(r: FileReader, node: Node | null): ComposeEnvVar[] {
       const at = r.at(item);
       if (eq < 0) {
         const name = text.trim();
-        out.push({ name, value: fromEnv(name, at), at });
+        out.push({ name, value: fromEnv(r, name, at), at });
         continue;
       }
       const name = text.slice(0, eq).trim();
@@ -282,11 +285,11 @@ function readEnvironment(r: FileReader, node: Node | null): ComposeEnvVar[] {
     }
     return out;
   }
-  for (const [name, e] of mapEntries(r.doc, node)) {
-    const [ks] = nodeSpan(e.key);
-    const at = e.value ? r.locate(ks, nodeSpan(e.value)[1]) : r.at(e.key);
+  for (const e of mapEntries(r.doc, node).values()) {
+    const name = e.name;
+    const at = e.value ? r.locate(nodeSpan(e.key)[0], nodeSpan(e.value)[1]) : r.at(e.key);
     const raw = scalarString(e.value);
-    if (raw === undefined || !e.value) out.push({ name, value: fromEnv(name, at), at });
+    if (raw === undefined || !e.value) out.push({ name, value: fromEnv(r, name, at), at });
     else out.push({ name, value: r.val(raw, r.at(e.value)).val, at });
   }
   return out;

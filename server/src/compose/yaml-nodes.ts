@@ -5,6 +5,8 @@
 import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 
 export interface Entry {
+  /** The key as compose reads it (`String` of the resolved key). */
+  readonly name: string;
   readonly key: Scalar;
   /** Null for `key:` with nothing after it. */
   readonly value: Node | null;
@@ -34,13 +36,13 @@ export function mapEntries(doc: Document, node: unknown, depth = 0): Map<string,
     if (isMergeKey(pair.key)) {
       const source = deref(doc, pair.value);
       const sources = isSeq(source) ? source.items : [source];
-      for (const s of sources) for (const [k, e] of mapEntries(doc, s, depth + 1)) if (!out.has(k)) out.set(k, e);
+      for (const s of sources) for (const e of mapEntries(doc, s, depth + 1).values()) if (!out.has(e.name)) out.set(e.name, e);
       continue;
     }
     if (!isScalar(pair.key)) continue;
-    own.push({ key: pair.key, value: deref(doc, pair.value) });
+    own.push({ name: String(pair.key.value), key: pair.key, value: deref(doc, pair.value) });
   }
-  for (const e of own) out.set(String(e.key.value), e);
+  for (const e of own) out.set(e.name, e);
   return out;
 }
 

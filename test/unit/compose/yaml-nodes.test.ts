@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseDocument } from 'yaml';
+import { mapEntries } from '../../../server/src/compose/yaml-nodes';
+
+const parse = (text: string) => parseDocument(text, { merge: true, uniqueKeys: true });
+
+test('mapEntries: each entry carries the key as compose reads it, also for resolved scalars', () => {
+  const doc = parse('a: 1\n1.0: x\n0x10: y\ntrue: z\n~: n\n');
+  const entries = mapEntries(doc, doc.contents);
+  assert.deepEqual([...entries.keys()], ['a', '1', '16', 'true', 'null']);
+  for (const [k, e] of entries) assert.equal(e.name, k);
+});
+
+test('mapEntries: merged entries come first, own keys override them in place', () => {
+  const doc = parse('base: &b\n  x: 1\n  y: 2\nm:\n  z: 0\n  <<: *b\n  y: 3\n');
+  const m = mapEntries(doc, mapEntries(doc, doc.contents).get('m')!.value);
+  assert.deepEqual(
+    [...m.values()].map((e) => [e.name, String((e.value as { value?: unknown }).value)]),
+    [
+      ['x', '1'],
+      ['y', '3'],
+      ['z', '0'],
+    ],
+  );
+});
