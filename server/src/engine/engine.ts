@@ -12,7 +12,7 @@ import type { EditKit } from '../edits/kit';
 import { assembleModel } from '../model/assemble';
 import type { InfraModel } from '../model/types';
 import type { Rule } from '../rules/types';
-import { neutralize } from '../core/safe-text';
+import { neutralize, neutralizeFix, neutralizeRelated } from '../core/safe-text';
 import type { FormatAnalyzer, FormatResult } from './analyzers';
 
 export type SeverityOverride = Severity | 'off';
@@ -180,8 +180,8 @@ export async function checkRule(rule: Rule, model: InfraModel, edits: EditKit, o
     // Messages quote files and DNS records: neutralised once here for every output.
     message: neutralize(r.message),
     at: r.at,
-    related: (r.related ?? []).map((x) => ({ ...x, message: neutralize(x.message) })),
-    fixes: (r.fixes ?? []).map((x) => ({ ...x, title: neutralize(x.title) })),
+    related: (r.related ?? []).map(neutralizeRelated),
+    fixes: (r.fixes ?? []).map(neutralizeFix),
   }));
 }
 

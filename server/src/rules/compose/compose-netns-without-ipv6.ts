@@ -5,6 +5,7 @@
  */
 import type { Fix, RelatedInfo } from '../../core/finding';
 import { egressIpv6, egressOf, enableIpv6Fix, handlesMail, mailNames, namespaceOwner, networkAnchor, networkIpv6, smtpPorts } from '../support/compose-net';
+import { preferredFix } from '../support/fixes';
 import { lookups, recordsOf, type Lookups } from '../support/dns';
 import { composeRelays, hostNameOf } from '../support/next-hops';
 import type { RawFinding, Rule, RuleContext } from '../types';
@@ -56,7 +57,7 @@ export const composeNetnsWithoutIpv6: Rule = {
         const fixes: Fix[] = [];
         const net = egress.networks.find((n) => networkIpv6(n) === 'no');
         const fix = net && enableIpv6Fix(ctx.edits, project, net);
-        if (fix) fixes.push({ ...fix, preferred: true });
+        if (fix) fixes.push(preferredFix(fix));
         out.push({
           at: mode.at,
           message:

@@ -7,6 +7,7 @@ import type { Fix, RelatedInfo } from '../../core/finding';
 import type { DnsRecord } from '../../dns/types';
 import type { ComposePort, ComposeProject, ComposeService } from '../../model/types';
 import { egressIpv6, egressOf, enableIpv6Fix, mailNames, namespaceOwner, networkIpv6, smtpPorts } from '../support/compose-net';
+import { preferredFix } from '../support/fixes';
 import { lookups, recordsOf } from '../support/dns';
 import { parseAddress } from '../support/ip';
 import type { RawFinding, Rule, RuleContext } from '../types';
@@ -95,7 +96,7 @@ export const composePublishedIpv4Only: Rule = {
                 `${named.name} has AAAA (${named.aaaa.map((r) => r.data).join(', ')}), but service ${service.name} publishes SMTP port ${port.containerPort} into network ${noV6Net.name} without IPv6: ` +
                 "IPv6 senders reach Postfix through Docker's proxy with their address rewritten (SPF, RBL and mynetworks checks see the gateway)",
               related: [...related, ...(noV6Net.at ? [{ at: noV6Net.at, message: `network ${noV6Net.name}: no enable_ipv6` }] : [])],
-              fixes: netFix ? [{ ...netFix, preferred: true }] : [],
+              fixes: netFix ? [preferredFix(netFix)] : [],
             });
           }
         }

@@ -7,6 +7,7 @@ import type { Fix, RelatedInfo } from '../../core/finding';
 import type { DnsRecord } from '../../dns/types';
 import type { ComposeProject, ComposeService, Host, PostfixInstance } from '../../model/types';
 import { egressIpv6, egressOf, enableIpv6Fix, networkAnchor, networkIpv6, type Egress } from '../support/compose-net';
+import { preferredFix } from '../support/fixes';
 import { answerOrigin, lookups, recordsOf, type Lookups } from '../support/dns';
 import { isGlobalV6, parseAddress } from '../support/ip';
 import { composeRelays, hostNameOf, postfixRelays, subLocation, type RelayRef } from '../support/next-hops';
@@ -120,7 +121,7 @@ async function checkCompose(ctx: RuleContext, dns: Lookups, project: ComposeProj
     const fixes: Fix[] = [];
     const net = egress.networks.find((n) => networkIpv6(n) === 'no');
     const v6 = net && enableIpv6Fix(ctx.edits, project, net);
-    if (v6) fixes.push({ ...v6, preferred: true });
+    if (v6) fixes.push(preferredFix(v6));
     const lit = ipv4LiteralFix(ctx, r, ds);
     if (lit) fixes.push(lit);
     out.push({

@@ -28,6 +28,14 @@ export function fix(title: string, edits: readonly FileEdit[] | undefined, prefe
   return [preferred ? { title, preferred, edits } : { title, edits }];
 }
 
+/**
+ * The fix marked preferred, built field by field: a spread copy that gains `preferred` gets a
+ * hidden class of its own in V8 11, and every later read of such fixes missed its inline cache.
+ */
+export function preferredFix(f: Fix): Fix {
+  return { title: f.title, preferred: true, edits: f.edits };
+}
+
 /** master.cf `smtp unix ... -o inet_protocols=ipv4`: the documented way to deliver over IPv4 only. */
 export function pinSmtpToIpv4(kit: EditKit, instance: PostfixInstance): FileEdit[] | undefined {
   return kit.setMasterOverride(instance, 'smtp', 'inet_protocols', 'ipv4');
