@@ -63,6 +63,15 @@ function standaloneHost(instance: PostfixInstance, id: string): Host {
 
 const standalone = new WeakMap<PostfixInstance, { id: string; instance: PostfixInstance; host: Host }>();
 
+/**
+ * The instance with its host id last, as a spread would give it. A spread copy that gains a
+ * property gets a hidden class of its own in V8 11, which made every rule's read of an
+ * instance megamorphic; `Object.assign` onto a fresh object takes the shared transitions.
+ */
+function withHost(instance: PostfixInstance, host: string): PostfixInstance {
+  return Object.assign({}, instance, { host });
+}
+
 export function assembleModel(root: string, results: readonly FormatResult[]): InfraModel {
   const hosts: Host[] = [];
   const postfix: PostfixInstance[] = [];
@@ -79,7 +88,7 @@ export function assembleModel(root: string, results: readonly FormatResult[]): I
         const id = `postfix:${rel === '' ? '.' : rel}`;
         // The same instance object gives the same host objects (incremental analysis compares them).
         let made = standalone.get(instance);
-        if (!made || made.id !== id) standalone.set(instance, (made = { id, instance: { ...instance, host: id }, host: standaloneHost(instance, id) }));
+        if (!made || made.id !== id) standalone.set(instance, (made = { id, instance: withHost(instance, id), host: standaloneHost(instance, id) }));
         postfix.push(made.instance);
         hosts.push(made.host);
       }
