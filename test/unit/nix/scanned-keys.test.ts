@@ -72,17 +72,19 @@ function evaluate(path: string, text: string, root: Node): unknown {
   return dump(v.k === 'fn' ? v.call(Lazy.of({ k: 'attrs', attrs: new Map(), at: v.at }), v.at) : v);
 }
 
+/** The text evaluated through the scans (the analysis's parser) equals its evaluation from the nodes. */
+function assertScanReadsAsNodes(path: string, text: string): void {
+  const scanned = evaluate(path, text, parseNixSync({ path, kind: 'nix', text }).tree.rootNode);
+  const tree = nodesOnly().parse(text)!;
+  try {
+    assert.deepEqual(scanned, evaluate(path, text, tree.rootNode), text);
+  } finally {
+    tree.delete();
+  }
+}
+
 test('evaluating with scanned keys gives the sets, spans and values of evaluating from the nodes', () => {
-  CASES.forEach((text, i) => {
-    const path = `/t/scan-${i}.nix`;
-    const scanned = evaluate(path, text, parseNixSync({ path, kind: 'nix', text }).tree.rootNode);
-    const tree = nodesOnly().parse(text)!;
-    try {
-      assert.deepEqual(scanned, evaluate(path, text, tree.rootNode), text);
-    } finally {
-      tree.delete();
-    }
-  });
+  CASES.forEach((text, i) => assertScanReadsAsNodes(`/t/scan-${i}.nix`, text));
 });
 
 test('every ASCII character (and a non-ASCII one) in keys, integers, paths and formals reads as from the nodes', () => {
@@ -91,14 +93,7 @@ test('every ASCII character (and a non-ASCII one) in keys, integers, paths and f
   const chars = [...Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)), '\t', '\u00e9'];
   chars.forEach((c, i) => {
     for (const text of [`{ a${c}b = 1; }`, `{ a = 1${c}; }`, `{ a = ./x${c}y.nix; }`, `{ a = [ x${c} ]; }`, `{ a${c}, ... }: { b = a${c}; }`]) {
-      const path = `/t/chars-${i}.nix`;
-      const scanned = evaluate(path, text, parseNixSync({ path, kind: 'nix', text }).tree.rootNode);
-      const tree = nodesOnly().parse(text)!;
-      try {
-        assert.deepEqual(scanned, evaluate(path, text, tree.rootNode), text);
-      } finally {
-        tree.delete();
-      }
+      assertScanReadsAsNodes(`/t/chars-${i}.nix`, text);
     }
   });
 });
