@@ -68,10 +68,11 @@ export function reverseNameOf(ip: ParsedIp): string {
     const n = Number(ip.bits);
     return `${n & 255}.${(n >>> 8) & 255}.${(n >>> 16) & 255}.${n >>> 24}.in-addr.arpa`;
   }
-  const nibbles = ipv6Nibbles(ip);
-  let name = '';
-  for (let i = nibbles.length - 1; i >= 0; i--) name += `${nibbles[i]}.`;
-  return `${name}ip6.arpa`;
+  // Joined once: 32 concatenations made a deep string that each lookup then had to flatten.
+  const labels = ipv6Nibbles(ip).split('');
+  labels.reverse();
+  labels.push('ip6', 'arpa');
+  return labels.join('.');
 }
 
 /** Is `ip` inside `network/prefix` (same family only)? */

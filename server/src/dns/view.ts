@@ -18,6 +18,7 @@ import { LiveResolver } from './resolver';
 import { evaluateSpf } from './spf';
 import type { ZoneSet } from './zones';
 import { zoneSource } from './zones';
+import { settled, then, type Pending } from '../core/pending';
 
 export interface DnsViewOptions {
   readonly mode: DnsMode;
@@ -78,6 +79,58 @@ function fromCache(hit: CacheHit): Step {
   }
 }
 
+interface Walk {
+  /** The name asked (normalized) and its type. */
+  readonly name: string;
+  readonly type: RRType;
+  current: string;
+  hop: number;
+  readonly chain: DnsRecord[];
+  /** Names met along a CNAME chain; most answers have none. */
+  seen: Set<string> | undefined;
+}
+
+function startWalk(name: string, type: RRType): Walk {
+  return { name, type, current: name, hop: 0, chain: [], seen: undefined };
+}
+
+/** Takes one step of the walk: the answer when it ends there, else undefined (go on at `w.current`). */
+function takeStep(w: Walk, s: Step): DnsAnswer | undefined {
+  const { name: n, type } = w;
+  if (s.kind === 'unknown') return { status: 'unknown', name: n, type, reason: s.reason, ...(s.detail ? { detail: s.detail } : {}) };
+  for (const r of s.chain) {
+    w.chain.push(r);
+    const target = r.data as string;
+    w.seen ??= new Set([n]);
+    if (w.seen.has(target)) return { status: 'unknown', name: n, type, reason: 'loop', detail: `CNAME loop: ${[...w.seen].join(' → ')} → ${target}` };
+    w.seen.add(target);
+  }
+  if (s.kind === 'cname') {
+    w.current = s.target;
+    return undefined;
+  }
+  if (s.kind === 'records') return { status: 'records', name: n, type, records: sortRecords(s.records), chain: w.chain, source: s.source };
+  return { status: s.kind, name: n, type, chain: w.chain, source: s.source };
+}
+
+/** A reverse lookup confirming its PTR names forward. */
+interface Confirming {
+  readonly ip: ParsedIp;
+  readonly ptr: DnsAnswer;
+  readonly names: string[];
+  next: number;
+  unknown: boolean;
+}
+
+/** The result once a forward answer confirms the address; else undefined (notes an unknown one). */
+function confirmedBy(c: Confirming, fwd: DnsAnswer): ReverseResult | undefined {
+  if (fwd.status === 'unknown') c.unknown = true;
+  else if (fwd.status === 'records' && fwd.records.some((r) => sameAddress(r.data as string, c.ip))) {
+    return { address: c.ip.text, ptr: c.ptr, confirmed: 'yes', names: c.names };
+  }
+  return undefined;
+}
+
 export function createDnsView(options: DnsViewOptions): ManagedDnsView {
   const { mode, zones } = options;
   const cache = options.cache ?? new DnsCache();
@@ -85,10 +138,11 @@ export function createDnsView(options: DnsViewOptions): ManagedDnsView {
 
   /**
    * The zones' answer, or with DNS off that there is none: what needs no I/O is answered
-   * without a promise (a fleet's rules ask the zones some 14,000 questions).
+   * without a promise (a fleet's rules ask the zones some 14,000 questions). The question is
+   * normalized already; a CNAME target (`normalized` false) is normalized for the zones only.
    */
-  function zoneStep(name: string, type: RRType): Step | undefined {
-    const z = zones.lookup(name, type);
+  function zoneStep(name: string, type: RRType, normalized: boolean): Step | undefined {
+    const z = zones.lookupNormalized(normalized ? name : normalizeName(name), type);
     switch (z.kind) {
       case 'records':
         return { kind: 'records', records: z.records, chain: [], source: zoneSource(z.zone, z.records[0]) };
@@ -131,59 +185,80 @@ export function createDnsView(options: DnsViewOptions): ManagedDnsView {
     }
   }
 
-  async function query(name: string, type: RRType, qo: QueryOptions = {}): Promise<DnsAnswer> {
-    const answer = await follow(name, type, qo);
+  /**
+   * Answers from the zones (and with DNS off, that there is none) come back without awaiting
+   * anything: a fleet's rules ask some 10,000 questions, and an async function per question
+   * and per hop cost a promise and a turn of the microtask queue each. Everything up to the
+   * first cache or resolver question still runs at once, so live DNS asks what it asked.
+   */
+  function query(name: string, type: RRType, qo: QueryOptions = {}): Promise<DnsAnswer> {
+    // A throw rejects, as it did from the async function this was.
+    try {
+      return settled(answer(name, type, qo));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  function answer(name: string, type: RRType, qo: QueryOptions): Pending<DnsAnswer> {
+    return answerNormalized(normalizeName(name), type, qo);
+  }
+
+  function answerNormalized(name: string, type: RRType, qo: QueryOptions): Pending<DnsAnswer> {
+    return then(follow(startWalk(name, type), qo), answered);
+  }
+
+  function answered(answer: DnsAnswer): DnsAnswer {
     options.onAnswer?.(answer);
     return answer;
   }
 
-  async function follow(name: string, type: RRType, qo: QueryOptions): Promise<DnsAnswer> {
-    const n = normalizeName(name);
-    const chain: DnsRecord[] = [];
-    // Names met along a CNAME chain; most answers have none.
-    let seen: Set<string> | undefined;
-    let current = n;
-    for (let hop = 0; hop <= MAX_CHAIN; hop++) {
-      if (qo.signal?.aborted) return { status: 'unknown', name: n, type, reason: 'cancelled' };
-      const s = zoneStep(current, type) ?? (await step(current, type, qo.signal));
-      if (s.kind === 'unknown') return { status: 'unknown', name: n, type, reason: s.reason, ...(s.detail ? { detail: s.detail } : {}) };
-      for (const r of s.chain) {
-        chain.push(r);
-        const target = r.data as string;
-        seen ??= new Set([n]);
-        if (seen.has(target)) return { status: 'unknown', name: n, type, reason: 'loop', detail: `CNAME loop: ${[...seen].join(' → ')} → ${target}` };
-        seen.add(target);
-      }
-      if (s.kind === 'cname') {
-        current = s.target;
-        continue;
-      }
-      if (s.kind === 'records') return { status: 'records', name: n, type, records: sortRecords(s.records), chain, source: s.source };
-      return { status: s.kind, name: n, type, chain, source: s.source };
+  /** The walk along a CNAME chain: zone steps at once, the first step needing I/O awaited. */
+  function follow(w: Walk, qo: QueryOptions): Pending<DnsAnswer> {
+    for (; w.hop <= MAX_CHAIN; w.hop++) {
+      if (qo.signal?.aborted) return { status: 'unknown', name: w.name, type: w.type, reason: 'cancelled' };
+      const s = zoneStep(w.current, w.type, w.current === w.name);
+      if (!s) return step(w.current, w.type, qo.signal).then((s) => takeStep(w, s) ?? (w.hop++, follow(w, qo)));
+      const done = takeStep(w, s);
+      if (done) return done;
     }
-    return { status: 'unknown', name: n, type, reason: 'loop', detail: `CNAME chain longer than ${MAX_CHAIN}` };
+    return { status: 'unknown', name: w.name, type: w.type, reason: 'loop', detail: `CNAME chain longer than ${MAX_CHAIN}` };
   }
 
-  async function reverse(address: string, qo: QueryOptions = {}): Promise<ReverseResult> {
+  function reverse(address: string, qo: QueryOptions = {}): Promise<ReverseResult> {
+    try {
+      return settled(reverseOf(address, qo));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  function reverseOf(address: string, qo: QueryOptions): Pending<ReverseResult> {
     const ip = parseIp(address);
     if (!ip) {
       return { address, ptr: { status: 'unknown', name: address, type: 'PTR', reason: 'malformed', detail: `'${address}' is not an IP address` }, confirmed: 'unknown', names: [] };
     }
-    const ptr = await query(reverseNameOf(ip), 'PTR', qo);
-    if (ptr.status !== 'records') return { address: ip.text, ptr, confirmed: ptr.status === 'unknown' ? 'unknown' : 'no', names: [] };
-    // Pushed into a literal rather than mapped: the array then has one shape whether or not
-    // this code is optimised, and the loop below is not deoptimised by the other one.
-    const names: string[] = [];
-    for (const r of ptr.records) names.push(r.data as string);
-    let unknown = false;
-    for (const name of names) {
-      const fwd = await query(name, ip.family === 4 ? 'A' : 'AAAA', qo);
-      if (fwd.status === 'unknown') unknown = true;
-      else if (fwd.status === 'records' && fwd.records.some((r) => sameAddress(r.data as string, ip))) {
-        return { address: ip.text, ptr, confirmed: 'yes', names };
-      }
+    // A reverse name is normalized as built.
+    return then(answerNormalized(reverseNameOf(ip), 'PTR', qo), (ptr) => {
+      if (ptr.status !== 'records') return { address: ip.text, ptr, confirmed: ptr.status === 'unknown' ? 'unknown' : 'no', names: [] };
+      // Pushed into a literal rather than mapped: the array then has one shape whether or not
+      // this code is optimised, and the loop below is not deoptimised by the other one.
+      const names: string[] = [];
+      for (const r of ptr.records) names.push(r.data as string);
+      return confirmForward({ ip, ptr, names, next: 0, unknown: false }, qo);
+    });
+  }
+
+  /** Asks the PTR names' A/AAAA one at a time, from `c.next` on, until one holds the address. */
+  function confirmForward(c: Confirming, qo: QueryOptions): Pending<ReverseResult> {
+    const type = c.ip.family === 4 ? 'A' : 'AAAA';
+    while (c.next < c.names.length) {
+      const fwd = answer(c.names[c.next++], type, qo);
+      if (fwd instanceof Promise) return fwd.then((f) => confirmedBy(c, f) ?? confirmForward(c, qo));
+      const done = confirmedBy(c, fwd);
+      if (done) return done;
     }
-    return { address: ip.text, ptr, confirmed: unknown ? 'unknown' : 'no', names };
+    return { address: c.ip.text, ptr: c.ptr, confirmed: c.unknown ? 'unknown' : 'no', names: c.names };
   }
 
   function spf(ip: string, domain: string, qo: QueryOptions = {}): Promise<SpfResult> {

@@ -267,9 +267,9 @@ export async function loadZoneFile(file: string, options: LoadZoneOptions = {}):
 export class ZoneSet {
   private readonly byFile = new Map<string, LoadedZoneFile>();
   private sorted: Zone[] = [];
-  /** The zones of `sorted` by apex, in the same order, and the lengths of those apexes. */
+  /** The zones of `sorted` by apex, in the same order, and the lengths of those apexes (longest first, each once). */
   private byApex = new Map<string, Zone[]>();
-  private apexLengths = new Set<number>();
+  private apexLengths: number[] = [];
   private listeners: (() => void)[] = [];
   /** Increments on every change (callers may key memoized answers on it). */
   version = 0;
@@ -323,7 +323,7 @@ export class ZoneSet {
       if (list) list.push(zone);
       else this.byApex.set(zone.apex, [zone]);
     }
-    this.apexLengths = new Set([...this.byApex.keys()].map((apex) => apex.length));
+    this.apexLengths = [...new Set([...this.byApex.keys()].map((apex) => apex.length))].sort((a, b) => b - a);
     this.version++;
     for (const l of this.listeners) l();
   }
@@ -333,19 +333,25 @@ export class ZoneSet {
    * are merged: records or a CNAME from any of them win over nodata, nodata over nxdomain.
    */
   lookup(name: string, type: RRType): ZoneLookup {
-    const n = normalizeName(name);
+    return this.lookupNormalized(normalizeName(name), type);
+  }
+
+  /** `lookup` of a name already normalized (the DNS view normalizes each question once). */
+  lookupNormalized(n: string, type: RRType): ZoneLookup {
     // The name's ancestors (itself, each suffix after a dot, the root), deepest first, are
-    // the only possible apexes: a map lookup per ancestor as long as some apex, instead of a
-    // suffix test per loaded zone (a fleet has many zones; reverse names have 34 labels).
-    for (let start = 0; ; ) {
-      const zones = this.apexLengths.has(n.length - start) ? this.byApex.get(n.slice(start)) : undefined;
+    // the only possible apexes: a map lookup per ancestor of an apex's length, instead of a
+    // suffix test per loaded zone (a fleet has many zones) or a step per label (reverse
+    // names have 34 labels, and a fleet's apexes a handful of lengths).
+    for (const length of this.apexLengths) {
+      if (length > n.length) continue;
+      const start = n.length - length;
+      if (start > 0 && length > 0 && n.charCodeAt(start - 1) !== 46) continue;
+      const zones = this.byApex.get(length === 0 ? '' : n.slice(start));
       const answer = zones && lookupIn(zones, n, type);
       // When no zone of this apex covers the name (they delegate it away), a shallower one may.
       if (answer) return answer;
-      if (start === n.length) return { kind: 'outside' };
-      const dot = n.indexOf('.', start);
-      start = dot < 0 ? n.length : dot + 1;
     }
+    return { kind: 'outside' };
   }
 }
 

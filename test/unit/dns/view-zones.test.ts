@@ -194,3 +194,59 @@ describe('reverse', () => {
     assert.equal(bad.ptr.status === 'unknown' && bad.ptr.reason, 'malformed');
   });
 });
+
+describe('zone set: the deepest zone covering a name answers', () => {
+  const soa = '@ SOA ns h 1 2 3 4 5\n';
+  // Apexes of several lengths, one nested in another with a delegation, and the root.
+  const set = ZoneSet.of(
+    loadZoneText('/z/root.zone', '$ORIGIN .\n' + soa + 'tld A 192.0.2.1\n'),
+    loadZoneText('/z/test.zone', '$ORIGIN test.\n' + soa + 'x A 192.0.2.2\n'),
+    loadZoneText('/z/example.test.zone', soa + 'mail A 192.0.2.3\nsub NS ns.elsewhere.test.\n'),
+    loadZoneText('/z/a.example.test.zone', soa + 'www A 192.0.2.4\n'),
+    loadZoneText('/z/8.b.d.0.1.0.0.2.ip6.arpa.zone', soa + '5.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0 PTR mail.example.test.\n'),
+  );
+  const origin = (name: string): string | undefined => {
+    const r = set.lookup(name, 'A');
+    return r.kind === 'outside' ? undefined : r.zone.apex;
+  };
+
+  it('picks the longest apex among the name\'s ancestors, skipping zones that delegate the name away', () => {
+    assert.equal(origin('www.a.example.test'), 'a.example.test');
+    assert.equal(origin('a.example.test'), 'a.example.test');
+    assert.equal(origin('xa.example.test'), 'example.test'); // a suffix that is not at a label boundary
+    assert.equal(origin('mail.example.test'), 'example.test');
+    assert.equal(origin('host.sub.example.test'), 'test'); // delegated away by example.test
+    assert.equal(origin('x.test'), 'test');
+    assert.equal(origin('tld'), '');
+    assert.equal(origin(''), '');
+    assert.equal(origin('5.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa'), '8.b.d.0.1.0.0.2.ip6.arpa');
+    assert.equal(origin('0.0.2.ip6.arpa'), '');
+    assert.equal(origin('Mail.Example.Test.'), 'example.test');
+    assert.equal(set.lookup('mail.example.test', 'A').kind, 'records');
+    assert.equal(set.lookup('5.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa', 'PTR').kind, 'records');
+  });
+
+  it('without a root zone, a name under no apex is outside', () => {
+    const noRoot = ZoneSet.of(loadZoneText('/z/example.test.zone', soa));
+    assert.equal(noRoot.lookup('example.org', 'A').kind, 'outside');
+    assert.equal(noRoot.lookup('test', 'A').kind, 'outside');
+    assert.equal(noRoot.lookup('', 'A').kind, 'outside');
+  });
+});
+
+describe('view answers from zones without waiting on I/O', () => {
+  it('still returns promises, calls onAnswer once per answer, and rejects rather than throws', async () => {
+    const seen: string[] = [];
+    const zones = ZoneSet.of(loadZoneText('/z/example.test.zone', '@ SOA ns h 1 2 3 4 5\nmail A 192.0.2.7\nwww CNAME mail\n'));
+    const v = createDnsView({ mode: 'off', zones, onAnswer: (a) => seen.push(`${a.name} ${a.type} ${a.status}`) });
+    const p = v.query('www.example.test', 'A');
+    assert.ok(p instanceof Promise);
+    const a = await p;
+    assert.deepEqual([a.status, a.status === 'records' && a.chain.length], ['records', 1]);
+    await v.reverse('192.0.2.7');
+    assert.deepEqual(seen, ['www.example.test A records', '7.2.0.192.in-addr.arpa PTR unknown']);
+    const broken = createDnsView({ mode: 'off', zones: { lookupNormalized() { throw new Error('boom'); } } as unknown as ZoneSet });
+    await assert.rejects(broken.query('a.example.test', 'A'), /boom/);
+    await assert.rejects(broken.reverse('192.0.2.7'), /boom/);
+  });
+});
