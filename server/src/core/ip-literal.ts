@@ -49,14 +49,26 @@ function parseUncached(raw: string): IpLiteral | undefined {
 const DOTTED_QUAD = /^\d+\.\d+\.\d+\.\d+$/;
 const IPV6_CHARS = /^[0-9a-f:.]+$/i;
 
-/** What ip-address accepts of four decimal octets: each 0-255, no leading zero (octal to other parsers). */
+/**
+ * What ip-address accepts of four decimal octets (the caller has matched DOTTED_QUAD): each
+ * 0-255, no leading zero (octal to other parsers). Read by character: splitting and
+ * converting each octet was most of a cold parse.
+ */
 function dottedQuad(t: string): IpLiteral | undefined {
   let value = 0;
-  for (const octet of t.split('.')) {
-    if (octet.length > 3 || (octet.length > 1 && octet.charCodeAt(0) === 48)) return undefined;
-    const n = Number(octet);
-    if (n > 255) return undefined;
-    value = value * 256 + n;
+  let octet = 0;
+  let start = 0;
+  for (let i = 0; i <= t.length; i++) {
+    const c = i < t.length ? t.charCodeAt(i) : 46;
+    if (c !== 46) {
+      octet = octet * 10 + (c - 48);
+      continue;
+    }
+    const digits = i - start;
+    if (digits > 3 || (digits > 1 && t.charCodeAt(start) === 48) || octet > 255) return undefined;
+    value = value * 256 + octet;
+    octet = 0;
+    start = i + 1;
   }
   // Already canonical: decimal octets without leading zeros.
   return { family: 4, text: t, bits: BigInt(value) };
@@ -79,9 +91,10 @@ function tryAddress6(t: string): Address6 | undefined {
   }
 }
 
+/** The 128 bits of eight 16-bit groups, two groups per BigInt step (each step allocates). */
 function groupBits(groups: readonly number[]): bigint {
   let bits = 0n;
-  for (const g of groups) bits = (bits << 16n) | BigInt(g);
+  for (let i = 0; i < 8; i += 2) bits = (bits << 32n) | BigInt(groups[i] * 0x10000 + groups[i + 1]);
   return bits;
 }
 
@@ -111,14 +124,21 @@ export function ipFromBits(family: 4 | 6, bits: bigint): IpLiteral {
   return ip;
 }
 
+const PIECE_SHIFTS = [96n, 64n, 32n, 0n];
+
 /** Canonical text of an address given as bits. */
 export function ipText(family: 4 | 6, bits: bigint): string {
   if (family === 4) {
     const n = Number(bits);
     return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
   }
-  const groups: number[] = [];
-  for (let shift = 112n; shift >= 0n; shift -= 16n) groups.push(Number((bits >> shift) & 0xffffn));
+  // Two groups per 32-bit piece: half the BigInt operations, each of which allocates.
+  const groups = [0, 0, 0, 0, 0, 0, 0, 0];
+  for (let i = 0; i < 4; i++) {
+    const piece = Number(BigInt.asUintN(32, bits >> PIECE_SHIFTS[i]));
+    groups[2 * i] = piece >>> 16;
+    groups[2 * i + 1] = piece & 0xffff;
+  }
   return formatIpv6Groups(groups);
 }
 

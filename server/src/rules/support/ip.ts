@@ -10,9 +10,9 @@ export type Ip = IpLiteral;
 // parseAddress tolerates `[...]` brackets (Postfix) but not `/len` or `%zone`.
 export { parseIpLiteral as parseAddress, sameNetwork } from '../../core/ip-literal';
 
-function width(ip: Ip): number {
-  return ip.family === 4 ? 32 : 128;
-}
+/** One past the largest address of each family. */
+const V4_END = 1n << 32n;
+const V6_END = 1n << 128n;
 
 /** `2001:db8:25::/64`-style text of the network containing `ip`. */
 export function networkText(ip: Ip, prefixLength: number): string {
@@ -22,7 +22,7 @@ export function networkText(ip: Ip, prefixLength: number): string {
 /** The address `delta` away from `ip` (no wrap-around check beyond the family width). */
 export function offsetAddress(ip: Ip, delta: number): Ip | undefined {
   const bits = ip.bits + BigInt(delta);
-  if (bits < 0n || bits >= 1n << BigInt(width(ip))) return undefined;
+  if (bits < 0n || bits >= (ip.family === 4 ? V4_END : V6_END)) return undefined;
   return ipFromBits(ip.family, bits);
 }
 
