@@ -98,7 +98,8 @@ function startWalk(name: string, type: RRType): Walk {
 function takeStep(w: Walk, s: Step): DnsAnswer | undefined {
   const { name: n, type } = w;
   if (s.kind === 'unknown') return { status: 'unknown', name: n, type, reason: s.reason, ...(s.detail ? { detail: s.detail } : {}) };
-  for (const r of s.chain) {
+  for (let i = 0; i < s.chain.length; i++) {
+    const r = s.chain[i];
     w.chain.push(r);
     const target = r.data as string;
     w.seen ??= new Set([n]);
@@ -244,7 +245,7 @@ export function createDnsView(options: DnsViewOptions): ManagedDnsView {
       // Pushed into a literal rather than mapped: the array then has one shape whether or not
       // this code is optimised, and the loop below is not deoptimised by the other one.
       const names: string[] = [];
-      for (const r of ptr.records) names.push(r.data as string);
+      for (let i = 0; i < ptr.records.length; i++) names.push(ptr.records[i].data as string);
       return confirmForward({ ip, ptr, names, next: 0, unknown: false }, qo);
     });
   }
