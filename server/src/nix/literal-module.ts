@@ -19,8 +19,21 @@ export interface LiteralModule {
   readonly set: ScannedSet;
 }
 
-/** The file as a literal module, scanned anew (a scan is kept nowhere); undefined for any other file. */
+/**
+ * The file as a literal module, scanned anew (a scan is kept nowhere); undefined for any other
+ * file. Only that verdict is kept per tree: a module read per host (it reads `config`) is asked
+ * again for every host that imports it.
+ */
 export function literalModule(parsed: ParsedNix): LiteralModule | undefined {
+  if (notLiteral.has(parsed.tree)) return undefined;
+  const scanned = scanLiteralModule(parsed);
+  if (!scanned) notLiteral.add(parsed.tree);
+  return scanned;
+}
+
+const notLiteral = new WeakSet<Tree>();
+
+function scanLiteralModule(parsed: ParsedNix): LiteralModule | undefined {
   const text = parsed.unparsed ? undefined : errorFreeText(parsed.tree);
   if (!text) return undefined;
   let i = skipLayout(text, 0);

@@ -8,6 +8,7 @@ import type { Node } from 'web-tree-sitter';
 import { errorFreeText, formalNodes, isComment, scanFormals } from './syntax';
 import type { EvalHooks, Scope } from './evaluate';
 import { Evaluator, pathLiteralsIn } from './evaluate';
+import { keptRoot } from './kept-node';
 import type { LiteralModule } from './literal-module';
 import { literalModule, literalModuleFacts } from './literal-module';
 import { libValue } from './lib';
@@ -156,7 +157,7 @@ export function evaluateModuleWith(parsed: ParsedNix, hooks: EvalHooks): ModuleE
   const top = new Lazy(() => {
     // A literal module's value is built from the text scan, without reading its nodes.
     const literal = literalModule(parsed);
-    let v = literal ? literalValue(ev, literal) : ev.eval(parsed.tree.rootNode, TOP_SCOPE);
+    let v = literal ? literalValue(ev, literal) : ev.eval(rootOf(parsed, hooks), TOP_SCOPE);
     // A module may be a function returning a module function (flake-style argument passing).
     // The arguments are made when a formal is first read: most host files name `config`,
     // `lib` or `pkgs` in their formals and never use them.
@@ -201,6 +202,14 @@ export function evaluateModuleWith(parsed: ParsedNix, hooks: EvalHooks): ModuleE
     // (the editor asks again after each keystroke; large service modules rarely import).
     imports: () => (imports ??= IMPORTS_WORD.test(parsed.file.text) ? listImports(top.force(), parsed) : []),
   };
+}
+
+/**
+ * The root node to evaluate: a module evaluated with a host's hooks reads `config`, and is
+ * evaluated again for every host that imports it, so its node reads are kept per tree.
+ */
+function rootOf(parsed: ParsedNix, hooks: EvalHooks): Node {
+  return hooks.configLookup ? keptRoot(parsed.tree) : parsed.tree.rootNode;
 }
 
 /** What `eval` gives for the root of a literal module's tree. */
