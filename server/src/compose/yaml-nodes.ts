@@ -23,6 +23,11 @@ function isMergeKey(key: unknown): boolean {
   return isScalar(key) && typeof key.value === 'symbol' && key.source === '<<';
 }
 
+function hasMergeKey(pairs: readonly Pair<unknown, unknown>[]): boolean {
+  for (const pair of pairs) if (isMergeKey(pair.key)) return true;
+  return false;
+}
+
 /**
  * The entries of a map by key, as compose sees them: merge keys contribute entries that the
  * map's own keys override. Entries from a merge keep the ranges of the anchored text.
@@ -31,8 +36,18 @@ export function mapEntries(doc: Document, node: unknown, depth = 0): Map<string,
   const out = new Map<string, Entry>();
   const map = deref(doc, node);
   if (!isMap(map) || depth > 16) return out;
+  const pairs = (map as YAMLMap<unknown, unknown>).items as Pair<unknown, unknown>[];
+  // Most maps have no merge key: their own entries go straight in (a later duplicate wins).
+  if (!hasMergeKey(pairs)) {
+    for (const pair of pairs) {
+      if (!isScalar(pair.key)) continue;
+      const name = String(pair.key.value);
+      out.set(name, { name, key: pair.key, value: deref(doc, pair.value) });
+    }
+    return out;
+  }
   const own: Entry[] = [];
-  for (const pair of (map as YAMLMap<unknown, unknown>).items as Pair<unknown, unknown>[]) {
+  for (const pair of pairs) {
     if (isMergeKey(pair.key)) {
       const source = deref(doc, pair.value);
       const sources = isSeq(source) ? source.items : [source];
