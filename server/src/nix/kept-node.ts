@@ -70,6 +70,18 @@ function keep(node: Node): Node {
 }
 
 const keptRoots = new WeakMap<Tree, Node>();
+const evaluatedOnce = new WeakSet<Tree>();
+
+/**
+ * The root to evaluate a tree from for one more host: its own root node the first time (a
+ * module only one host reads, such as a large one being edited, pays nothing for keeping),
+ * the same kept root from the second time on.
+ */
+export function rootForRepeatedEvaluation(tree: Tree): Node {
+  if (keptRoots.has(tree) || evaluatedOnce.has(tree)) return keptRoot(tree);
+  evaluatedOnce.add(tree);
+  return tree.rootNode;
+}
 
 /** The root of a tree as a kept node, the same one every time it is asked for (per tree). */
 export function keptRoot(tree: Tree): Node {

@@ -8,7 +8,7 @@ import type { Node } from 'web-tree-sitter';
 import { errorFreeText, formalNodes, isComment, scanFormals } from './syntax';
 import type { EvalHooks, Scope } from './evaluate';
 import { Evaluator, pathLiteralsIn } from './evaluate';
-import { keptRoot } from './kept-node';
+import { rootForRepeatedEvaluation } from './kept-node';
 import type { LiteralModule } from './literal-module';
 import { literalModule, literalModuleFacts } from './literal-module';
 import { libValue } from './lib';
@@ -206,10 +206,11 @@ export function evaluateModuleWith(parsed: ParsedNix, hooks: EvalHooks): ModuleE
 
 /**
  * The root node to evaluate: a module evaluated with a host's hooks reads `config`, and is
- * evaluated again for every host that imports it, so its node reads are kept per tree.
+ * evaluated again for every host that imports it, so from its second host on its node reads
+ * are kept per tree.
  */
 function rootOf(parsed: ParsedNix, hooks: EvalHooks): Node {
-  return hooks.configLookup ? keptRoot(parsed.tree) : parsed.tree.rootNode;
+  return hooks.configLookup ? rootForRepeatedEvaluation(parsed.tree) : parsed.tree.rootNode;
 }
 
 /** What `eval` gives for the root of a literal module's tree. */

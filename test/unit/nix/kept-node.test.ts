@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import type { Node } from 'web-tree-sitter';
 import type { EvalHooks } from '../../../server/src/nix/evaluate';
 import { Evaluator } from '../../../server/src/nix/evaluate';
-import { keptRoot } from '../../../server/src/nix/kept-node';
+import { keptRoot, rootForRepeatedEvaluation } from '../../../server/src/nix/kept-node';
 import { evaluateModuleWith } from '../../../server/src/nix/module';
 import { initNixParser, parseNixSync } from '../../../server/src/nix/parse';
 import { plainString } from '../../../server/src/nix/values';
@@ -91,10 +91,19 @@ test('the corpus and fixtures evaluate through kept nodes as through their nodes
   for (const path of [...nixFilesUnder(CORPUS), ...nixFilesUnder(join(FIXTURES, 'nix'))]) assertSame(path, readFileSync(path, 'utf8'));
 });
 
-test('a module read per host keeps one root per tree', () => {
+test('a tree is read through kept nodes from its second evaluation on, one kept root per tree', () => {
+  const tree = parseNixSync({ path: '/t/role-once.nix', kind: 'nix', text: ROLE }).tree;
+  const first = rootForRepeatedEvaluation(tree);
+  assert.equal(first.constructor, tree.rootNode.constructor);
+  const second = rootForRepeatedEvaluation(tree);
+  assert.notEqual(second.constructor, tree.rootNode.constructor);
+  assert.equal(rootForRepeatedEvaluation(tree), second);
+  assert.equal(keptRoot(tree), second);
+});
+
+test('hosts evaluating one module from one tree still see their own values', () => {
   const parsed = parseNixSync({ path: '/t/role.nix', kind: 'nix', text: ROLE });
-  assert.equal(keptRoot(parsed.tree), keptRoot(parsed.tree));
-  const names = ['h1', 'h2'].map((host) => {
+  const names = ['h1', 'h2', 'h3'].map((host) => {
     const main = evaluateModuleWith(parsed, hostHooks(host)).config.force();
     const pf = main.k === 'attrs' ? main.attrs.get('services')?.value.force() : undefined;
     const postfix = pf?.k === 'attrs' ? pf.attrs.get('postfix')?.value.force() : undefined;
@@ -103,5 +112,5 @@ test('a module read per host keeps one root per tree', () => {
     const h = m?.k === 'attrs' ? m.attrs.get('myhostname')?.value.force() : undefined;
     return h?.k === 'str' ? h.s : h?.k;
   });
-  assert.deepEqual(names, ['h1.site.example', 'h2.site.example']);
+  assert.deepEqual(names, ['h1.site.example', 'h2.site.example', 'h3.site.example']);
 });
