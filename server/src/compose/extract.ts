@@ -9,7 +9,7 @@ import { captureComposeLayout, type ComposeLayout } from '../edits/compose';
 import type { Location } from '../core/text';
 import { known, unknown, type Val } from '../core/value';
 import type { ComposeEnvVar, ComposeNetwork, ComposePort, ComposeService, SyntaxProblem } from '../model/types';
-import { fillHoles, interpolate, type Env, type Interpolated } from './interpolate';
+import { fillHoles, interpolate, type Env } from './interpolate';
 import { longPortSummary, normalizeProtocol, parseShortPort } from './ports';
 import { deref, mapEntries, nodeSpan, scalarContentStart, scalarString, seqItems } from './yaml-nodes';
 
@@ -100,13 +100,13 @@ class FileReader {
   }
 
   /** A scalar interpolated into a Val, located at `loc`. */
-  val(raw: string, loc: Location): { val: Val<string>; result: Interpolated } {
+  val(raw: string, loc: Location): Val<string> {
     const result = interpolate(raw, this.env);
     // Text without `$` syntax is its own literal value (and uses no variable).
-    if (!result.interpolated) return { val: known(raw, loc), result };
+    if (!result.interpolated) return known(raw, loc);
     const via = result.used.map((u) => u.at);
-    if (result.value === null) return { val: unknown(result.reason ?? 'unknown variable', loc), result };
-    return { val: known(result.value, loc, 'derived', via), result };
+    if (result.value === null) return unknown(result.reason ?? 'unknown variable', loc);
+    return known(result.value, loc, 'derived', via);
   }
 
   /** Interpolated string of a scalar node; written text when something is unknown. */
@@ -142,7 +142,7 @@ export function extractComposeFile(file: SourceFile, env: Env): ComposeFileFacts
   const nameEntry = top.get('name');
   let projectName: Val<string> | undefined;
   if (nameEntry?.value && scalarString(nameEntry.value) !== undefined) {
-    projectName = r.val(scalarString(nameEntry.value)!, r.at(nameEntry.value)).val;
+    projectName = r.val(scalarString(nameEntry.value)!, r.at(nameEntry.value));
   }
 
   const services: ServiceFacts[] = [];
@@ -212,7 +212,7 @@ function readScalarVal(r: FileReader, node: Node | null): { value: Val<string>; 
   const raw = scalarString(node);
   if (!node || raw === undefined) return undefined;
   const at = r.at(node);
-  return { value: r.val(raw, at).val, at };
+  return { value: r.val(raw, at), at };
 }
 
 function readNetworkMode(r: FileReader, node: Node, raw: string): NonNullable<ComposeService['networkMode']> {
@@ -281,7 +281,7 @@ function readEnvironment(r: FileReader, node: Node | null): ComposeEnvVar[] {
       }
       const name = text.slice(0, eq).trim();
       const loc = r.within(item, eq + 1, text.length);
-      out.push({ name, value: r.val(text.slice(eq + 1), loc).val, at });
+      out.push({ name, value: r.val(text.slice(eq + 1), loc), at });
     }
     return out;
   }
@@ -290,7 +290,7 @@ function readEnvironment(r: FileReader, node: Node | null): ComposeEnvVar[] {
     const at = e.value ? r.locate(nodeSpan(e.key)[0], nodeSpan(e.value)[1]) : r.at(e.key);
     const raw = scalarString(e.value);
     if (raw === undefined || !e.value) out.push({ name, value: fromEnv(r, name, at), at });
-    else out.push({ name, value: r.val(raw, r.at(e.value)).val, at });
+    else out.push({ name, value: r.val(raw, r.at(e.value)), at });
   }
   return out;
 }
@@ -315,7 +315,7 @@ function readNetwork(r: FileReader, name: string, at: Location, node: Node | nul
       const raw = scalarString(sn);
       if (!sn || raw === undefined) continue;
       const loc = r.at(sn);
-      n.subnets.push({ subnet: r.val(raw, loc).val, at: loc });
+      n.subnets.push({ subnet: r.val(raw, loc), at: loc });
     }
   }
   return n;
@@ -325,7 +325,7 @@ function toBool(r: FileReader, node: Node, loc: Location): Val<boolean> {
   if (isScalar(node) && typeof node.value === 'boolean') return known(node.value, loc);
   const raw = scalarString(node);
   if (raw === undefined) return unknown('not a boolean', loc);
-  const { val } = r.val(raw, loc);
+  const val = r.val(raw, loc);
   if (!val.known) return val;
   const via = val.via ? [...val.via] : undefined;
   if (TRUE.has(val.value)) return known(true, loc, val.certainty, via);

@@ -65,9 +65,13 @@ function closingBrace(text: string, from: number): number {
   return -1;
 }
 
+// Shared by every result without `$` (most of them): the results are read-only.
+const NOTHING_USED: readonly EnvValue[] = Object.freeze([]);
+const NO_HOLES: readonly string[] = Object.freeze([]);
+
 export function interpolate(text: string, env: Env): Interpolated {
   // Most values use no `$` at all: they are their own result.
-  if (!text.includes('$')) return { value: text, interpolated: false, used: [], template: text, holes: [] };
+  if (!text.includes('$')) return { value: text, interpolated: false, used: NOTHING_USED, template: text, holes: NO_HOLES };
   const used: EnvValue[] = [];
   const holes: string[] = [];
   const reasons: string[] = [];
