@@ -1,53 +1,19 @@
 /**
  * A module that reads the host's configuration is evaluated again for every host from the
- * same tree, and keeps the text scans of its bindings between evaluations: each evaluation
- * must give what an evaluation of a fresh parse gives, for every host.
+ * same tree, keeps the text scans of its bindings between evaluations and, from the second
+ * evaluation on, reads its syntax through kept nodes: each evaluation must give what an
+ * evaluation of a fresh parse gives, for every host.
  */
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import type { EvalHooks } from '../../../server/src/nix/evaluate';
 import { evaluateModuleWith } from '../../../server/src/nix/module';
 import { initNixParser, parseNixSync } from '../../../server/src/nix/parse';
-import { plainString, type NixValue } from '../../../server/src/nix/values';
+import type { NixValue } from '../../../server/src/nix/values';
+import { HOST_READING_MODULE as MODULE, hostHooks } from './host-reading-module';
 
 before(() => initNixParser());
 
-const MODULE = `{ config, lib, ... }:
-let
-  domain = config.networking.domain;
-  port = 25;
-in
-{
-  services.postfix = {
-    enable = true;
-    settings.main = {
-      myhostname = "\${config.networking.hostName}.\${domain}";
-      mydestination = [ "$myhostname" "localhost" ];
-      smtpd_tls_security_level = "may";
-    };
-  };
-  services.postfix.settings.main.relay_domains = [ domain ];
-  services.nginx.virtualHosts."\${config.networking.hostName}.\${domain}".root = ./www;
-  services.nginx.virtualHosts.static = { root = /srv/www; listen = [ { port = 80; } ]; };
-  networking.firewall.allowedTCPPorts = [ port 143 ];
-  networking.extra = lib.mkIf (config.networking.hostName == "h2") { tag = "second"; };
-  inherit (config.networking) hostName;
-}
-`;
-
 const PATH = '/t/repeated-evaluation.nix';
-
-/** Host configurations as the evaluator's hook answers `config.*` reads. */
-function hostHooks(hostName: string): EvalHooks {
-  return {
-    configLookup: (path, at) => {
-      const key = path.join('.');
-      if (key === 'networking.hostName') return plainString(hostName, at);
-      if (key === 'networking.domain') return plainString(`${hostName}.example`, at);
-      return undefined;
-    },
-  };
-}
 
 /** Everything the module defines, forced, with spans (values, keys and bindings). */
 function dump(v: NixValue, depth = 0): unknown {
