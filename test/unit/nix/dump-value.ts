@@ -17,7 +17,7 @@ export function dump(v: NixValue, depth = 0): unknown {
     case 'fn':
       return { ...base, formals: v.formals };
     case 'merge':
-      return { ...base, parts: v.parts.map((p) => dump(p.force(), depth + 1)) };
+      return { ...base, when: v.when && dump(v.when.force(), depth + 1), parts: v.parts.map((p) => dump(p.force(), depth + 1)) };
     default:
       return v;
   }

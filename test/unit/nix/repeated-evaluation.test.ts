@@ -9,31 +9,12 @@ import { before, test } from 'node:test';
 import { evaluateModuleWith } from '../../../server/src/nix/module';
 import { initNixParser, parseNixSync } from '../../../server/src/nix/parse';
 import type { NixValue } from '../../../server/src/nix/values';
+import { dump } from './dump-value';
 import { HOST_READING_MODULE as MODULE, hostHooks } from './host-reading-module';
 
 before(() => initNixParser());
 
 const PATH = '/t/repeated-evaluation.nix';
-
-/** Everything the module defines, forced, with spans (values, keys and bindings). */
-function dump(v: NixValue, depth = 0): unknown {
-  const at = [v.at.start, v.at.end];
-  if (depth > 12) return '…';
-  switch (v.k) {
-    case 'attrs':
-      return { at, attrs: [...v.attrs].map(([k, a]) => [k, [a.keyAt.start, a.keyAt.end], [a.bindingAt.start, a.bindingAt.end], dump(a.value.force(), depth + 1)]), dynamic: v.dynamic?.map((d) => [d.reason, dump(d.value.force(), depth + 1)]) };
-    case 'list':
-      return { at, items: v.items.map((i) => dump(i.force(), depth + 1)) };
-    case 'merge':
-      return { at, when: v.when && dump(v.when.force(), depth + 1), parts: v.parts.map((p) => dump(p.force(), depth + 1)) };
-    case 'str':
-      return { at, s: v.s, pieces: v.pieces, holes: v.holes, priority: v.priority };
-    case 'fn':
-      return { at, fn: v.name ?? true };
-    default:
-      return { ...v, at };
-  }
-}
 
 test('a module evaluated for host after host from one tree gives what a fresh parse gives', () => {
   const shared = parseNixSync({ path: PATH, kind: 'nix', text: MODULE });
