@@ -27,13 +27,22 @@ function runtimeWasmPath(): string {
   );
 }
 
+/**
+ * The wasm memory tree-sitter starts with (its own default and minimum: 32 MiB). The trees of
+ * a large workspace outgrow the default (the 1,600-host fleet's 3,225 files: 46 MiB), and the
+ * runtime then grows the memory in 20% steps; V8 counts each grown buffer as new external
+ * memory, which started a full collection in the middle of the parse loop. Pages never
+ * written stay virtual: a small workspace's RSS is the same.
+ */
+export const INITIAL_WASM_MEMORY_BYTES = 64 * 1024 * 1024;
+
 let loading: Promise<Language> | undefined;
 
 /** The Nix language, loaded once. */
 export function loadNixLanguage(): Promise<Language> {
   loading ??= (async () => {
     const runtime = runtimeWasmPath();
-    await Parser.init({ locateFile: () => runtime });
+    await Parser.init({ locateFile: () => runtime, INITIAL_MEMORY: INITIAL_WASM_MEMORY_BYTES });
     return Language.load(readFileSync(grammarWasmPath()));
   })();
   return loading;
