@@ -51,10 +51,17 @@ export function expand(text: string, lookup: Lookup): Expansion {
   return { ok: true, value: out };
 }
 
-/** Every parameter name referenced with `$` in a value (conditionals included). */
+const REFERENCE = /\$(?:([A-Za-z0-9_]+)|[{(]([A-Za-z0-9_]+))/g;
+
+/**
+ * Every parameter name referenced with `$` in a value (conditionals included). Most values
+ * have no `$`; the others are read by an `exec` loop (`matchAll` clones the regex per call).
+ */
 export function referencedNames(text: string): string[] {
   const names: string[] = [];
-  for (const m of text.matchAll(/\$(?:([A-Za-z0-9_]+)|[{(]([A-Za-z0-9_]+))/g)) names.push(m[1] ?? m[2]);
+  if (!text.includes('$')) return names;
+  REFERENCE.lastIndex = 0;
+  for (let m = REFERENCE.exec(text); m; m = REFERENCE.exec(text)) names.push(m[1] ?? m[2]);
   return names;
 }
 

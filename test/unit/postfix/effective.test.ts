@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { builtinParameterNames } from '../../../server/src/postfix/catalog';
 import { effectiveVal, effectiveValue, userDefinedNames } from '../../../server/src/postfix/effective';
-import { expand } from '../../../server/src/postfix/expand';
+import { expand, referencedNames } from '../../../server/src/postfix/expand';
 import { toolOrSkip } from '../../support/tools';
 import { instanceOf } from './helpers';
 import { postconf, settingsOf, withConfigDir } from './postconf-oracle';
@@ -76,6 +76,16 @@ describe('effective values', () => {
   test('user-defined names: $references and restriction classes', () => {
     const instance = instanceOf('mynetworks = $nets ${more?x}\nsmtpd_restriction_classes = cls1, cls2\n', 'smtp unix - - n - - smtp -o smtp_helo_name=$helo\n');
     assert.deepEqual([...userDefinedNames(instance)].sort(), ['cls1', 'cls2', 'helo', 'more', 'nets']);
+  });
+  test('referenced names: every form, in order, the same on every call', () => {
+    const value = '$a, ${b}, $(c), ${d?$e}, ${f:x} $$ $ ${} $g_1x';
+    const expected = ['a', 'b', 'c', 'd', 'e', 'f', 'g_1x'];
+    assert.deepEqual(referencedNames(value), expected);
+    // The regex is shared between calls: nothing of one call carries over to the next.
+    assert.deepEqual(referencedNames('x $h'), ['h']);
+    assert.deepEqual(referencedNames(value), expected);
+    assert.deepEqual(referencedNames('no references here'), []);
+    assert.deepEqual(referencedNames(''), []);
   });
 });
 
