@@ -58,7 +58,6 @@ export interface SmtpClientView {
   readonly preference: Decided<'any' | 'ipv4' | 'ipv6'>;
   /** smtp_bind_address6; `null` value = not set (empty). */
   readonly bind6: Decided<Ip | null>;
-  readonly bind4: Decided<Ip | null>;
   /** A single non-loopback IPv6 address in inet_interfaces, which Postfix uses as source. */
   readonly interfaceSource6?: { readonly ip: Ip; readonly param?: PostfixParam };
 }
@@ -82,12 +81,11 @@ function readSmtpClientView(instance: PostfixInstance): SmtpClientView {
     const t = v.trim().toLowerCase();
     return t === 'any' || t === 'ipv4' || t === 'ipv6' ? t : undefined;
   });
-  const bind = (name: string, family: 4 | 6) =>
-    decide(effectiveValue(instance, name, SMTP_CLIENT), (v) => {
-      const ip = bindAddress(v);
-      if (ip === undefined) return undefined;
-      return ip === null || (ip.family === family && !isUnspecifiedOrLoopback(ip)) ? ip : ip.family === family ? null : undefined;
-    });
+  const bind6 = decide(effectiveValue(instance, 'smtp_bind_address6', SMTP_CLIENT), (v) => {
+    const ip = bindAddress(v);
+    if (ip === undefined) return undefined;
+    return ip === null || (ip.family === 6 && !isUnspecifiedOrLoopback(ip)) ? ip : ip.family === 6 ? null : undefined;
+  });
   let interfaceSource6: SmtpClientView['interfaceSource6'];
   const ifaces = effectiveValue(instance, 'inet_interfaces', SMTP_CLIENT);
   if (ifaces.kind !== 'unknown') {
@@ -100,8 +98,7 @@ function readSmtpClientView(instance: PostfixInstance): SmtpClientView {
     protocols,
     protocolsFromOverride: protocols.kind === 'known' && isOverride(protocols.param),
     preference,
-    bind6: bind('smtp_bind_address6', 6),
-    bind4: bind('smtp_bind_address', 4),
+    bind6,
     interfaceSource6,
   };
 }
