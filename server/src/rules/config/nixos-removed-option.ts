@@ -158,9 +158,10 @@ export const nixosRemovedOption: Rule = {
       const host = hostOfInstance(ctx.model, instance);
       for (const b of instance.nixOptions ?? []) {
         const v = Object.prototype.hasOwnProperty.call(NIXPKGS, b.option) ? NIXPKGS[b.option] : undefined;
+        if (!v) continue;
         // A module shared by several hosts is reported once.
         const id = `${b.option} ${b.at.file} ${JSON.stringify(b.at.range)}`;
-        if (!v || seen.has(id)) continue;
+        if (seen.has(id)) continue;
         seen.add(id);
         out.push(findingFor(ctx, instance, host, b, v));
       }
