@@ -4,7 +4,7 @@
  */
 import type { Fix } from '../../core/finding';
 import type { PostfixInstance, PostfixParam } from '../../model/types';
-import { closestParameters, isKnownParameter } from '../../postfix/catalog';
+import { closestParameters, isBuiltinParameter, isKnownParameter, type ServiceRef } from '../../postfix/catalog';
 import { servicesOf, userDefinedNames } from '../../postfix/effective';
 import type { RawFinding, Rule, RuleContext } from '../types';
 
@@ -20,6 +20,18 @@ function tablePrefixes(instance: PostfixInstance): string[] {
     }
   }
   return out;
+}
+
+/** What makes a name that is not built in known to postconf, besides the catalog. */
+interface InstanceNames {
+  readonly services: ServiceRef[];
+  readonly user: ReadonlySet<string>;
+  readonly prefixes: readonly string[];
+}
+
+/** Read only for an instance that sets a name the catalog does not know (most set none). */
+function instanceNames(instance: PostfixInstance): InstanceNames {
+  return { services: servicesOf(instance), user: userDefinedNames(instance), prefixes: tablePrefixes(instance) };
 }
 
 const NIX_ATTR = /^[A-Za-z_][A-Za-z0-9_'-]*$/;
@@ -50,9 +62,7 @@ export const postfixUnknownParameter: Rule = {
   check(ctx: RuleContext) {
     const out: RawFinding[] = [];
     for (const instance of ctx.model.postfix) {
-      const services = servicesOf(instance);
-      const user = userDefinedNames(instance);
-      const prefixes = tablePrefixes(instance);
+      let names: InstanceNames | undefined;
       // A template ({{ }}, PH_*) is not what Postfix reads: only near-misses are sure there. An
       // unevaluated Nix interpolation is not: Postfix sees the literal text around it, and a
       // Nix value expanding to a `$name` reference is not a realistic pattern.
@@ -62,16 +72,17 @@ export const postfixUnknownParameter: Rule = {
         ...instance.master.map((e) => ({ params: e.overrides, service: e.service })),
       ];
       for (const { params, service } of scopes) {
-        const inScope = new Set(params.map((p) => p.name));
         for (const p of params) {
           if (p.source === 'nix.option') continue;
           if (!/^[A-Za-z0-9_]+$/.test(p.name)) continue;
-          if (isKnownParameter(p.name, services, user) || prefixes.some((x) => p.name.startsWith(x))) continue;
+          if (isBuiltinParameter(p.name)) continue;
+          names ??= instanceNames(instance);
+          if (isKnownParameter(p.name, names.services, names.user) || names.prefixes.some((x) => p.name.startsWith(x))) continue;
           const suggestions = closestParameters(p.name, 3);
           if (uncertain && !suggestions.length) continue;
           const best = suggestions[0];
           const fixes: Fix[] = [];
-          if (best && !inScope.has(best) && (!isNix(p) || NIX_ATTR.test(best))) {
+          if (best && !params.some((o) => o.name === best) && (!isNix(p) || NIX_ATTR.test(best))) {
             fixes.push({ title: `Rename to ${best}`, preferred: true, edits: [ctx.edits.replace(p.nameAt, best)] });
           }
           const where = service ? ` (-o on master.cf service ${service})` : '';
