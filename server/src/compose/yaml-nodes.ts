@@ -2,7 +2,7 @@
  * Small helpers over `yaml` nodes that keep source ranges: block maps with merge keys
  * (`<<: *anchor`) and aliases resolved, and the exact offsets of a scalar's text.
  */
-import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isAlias, isCollection, isMap, isScalar, isSeq, visit, type Alias, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 
 export interface Entry {
   /** The key as compose reads it (`String` of the resolved key). */
@@ -15,8 +15,33 @@ export interface Entry {
 /** Follows aliases (`*name`) to the anchored node. */
 export function deref(doc: Document, node: unknown): Node | null {
   let n = node as Node | null | undefined;
-  for (let i = 0; i < 16 && n && isAlias(n); i++) n = n.resolve(doc) as Node | undefined;
+  for (let i = 0; i < 16 && n && isAlias(n); i++) n = aliasTarget(doc, n);
   return n ?? null;
+}
+
+/**
+ * Each alias of a document with the node it stands for, found in one walk of the document:
+ * the last node anchored with its name before it, in document order, as `Alias.resolve`
+ * finds it. `resolve(doc)` walks the whole document for every alias it is asked about, so a
+ * compose file with thousands of aliases took minutes (4,000 in 310 KB: 57 s).
+ */
+const aliasTargets = new WeakMap<Document, Map<Alias, Node | undefined>>();
+
+export function aliasTarget(doc: Document, alias: Alias): Node | undefined {
+  let targets = aliasTargets.get(doc);
+  if (!targets) {
+    const found = new Map<Alias, Node | undefined>();
+    const latest = new Map<string, Node>();
+    visit(doc, {
+      Node(_key, node) {
+        if (isAlias(node)) found.set(node, latest.get(node.source));
+        else if ((isScalar(node) || isCollection(node)) && node.anchor) latest.set(node.anchor, node);
+      },
+    });
+    aliasTargets.set(doc, (targets = found));
+  }
+  // An alias outside the document's tree (not one the analysis reads) is the library's to find.
+  return targets.has(alias) ? targets.get(alias) : (alias.resolve(doc) as Node | undefined);
 }
 
 function isMergeKey(key: unknown): boolean {
