@@ -24,17 +24,23 @@ export class ScannedKey {
   ) {}
 }
 
-export type ScannedLiteral =
-  | { readonly kind: 'string' | 'int' | 'path' | 'var'; readonly start: number; readonly end: number }
-  | { readonly kind: 'list'; readonly start: number; readonly end: number; readonly items: readonly ScannedLiteral[] }
-  | ScannedSet;
+/**
+ * Every kind has `items` and `bindings` (empty where the kind has none): built by one function,
+ * all scanned values share one hidden class, so the scanners' optimised code sees one shape.
+ */
+export type ScannedLiteral = ScannedToken | ScannedList | ScannedSet;
 
-export interface ScannedSet {
-  readonly kind: 'set';
+export interface ScannedNode<K extends ScannedLiteral['kind']> {
+  readonly kind: K;
   readonly start: number;
   readonly end: number;
+  readonly items: readonly ScannedLiteral[];
   readonly bindings: readonly ScannedBinding[];
 }
+
+export type ScannedToken = ScannedNode<'string' | 'int' | 'path' | 'var'>;
+export type ScannedList = ScannedNode<'list'>;
+export type ScannedSet = ScannedNode<'set'>;
 
 /** `keys = value;` inside a scanned set: [start, end) is the whole binding, `;` included. */
 export interface ScannedBinding {
@@ -50,10 +56,13 @@ export interface ScannedBindingValue {
   readonly bindingEnd: number;
 }
 
-/** The keys of a binding, all of them up to its `=` (`valueFrom` is just after it), or a prefix. */
+/**
+ * The keys of a binding, all of them up to its `=` (`valueFrom` is just after it), or a prefix
+ * (`valueFrom` -1: both kinds have the same fields, so they share one hidden class).
+ */
 export type ScannedKeys =
   | { readonly keys: readonly ScannedKey[]; readonly complete: true; readonly valueFrom: number }
-  | { readonly keys: readonly ScannedKey[]; readonly complete: false };
+  | { readonly keys: readonly ScannedKey[]; readonly complete: false; readonly valueFrom: -1 };
 
 /** Words tree-sitter-nix lexes as keywords, never as identifiers (`or` included, to be safe). */
 const KEYWORDS = new Set(['if', 'then', 'else', 'let', 'inherit', 'in', 'rec', 'with', 'assert', 'or']);
@@ -111,7 +120,18 @@ const COLON = 0x3a;
 const HASH = 0x23;
 const STAR = 0x2a;
 
-const isDigit = (c: number) => is(c, DIGIT);
+const NONE: readonly never[] = [];
+
+/** Every scanned value is made here, so all share one hidden class (see ScannedLiteral). */
+function node<K extends ScannedLiteral['kind']>(
+  kind: K,
+  start: number,
+  end: number,
+  items: readonly ScannedLiteral[] = NONE,
+  bindings: readonly ScannedBinding[] = NONE,
+): ScannedNode<K> {
+  return { kind, start, end, items, bindings };
+}
 
 /** Nested sets and lists scanned at most this deep (deeper ones are read from the tree). */
 const MAX_NESTING = 32;
@@ -127,16 +147,23 @@ export function skipBlanks(text: string, i: number): number {
  */
 export function scanKeys(text: string, i: number): ScannedKeys | undefined {
   const keys: ScannedKey[] = [];
+  let valueFrom = -1;
   for (;;) {
     const key = scanKey(text, i);
-    if (!key) return keys.length ? { keys, complete: false } : undefined;
+    if (!key) break;
     keys.push(key);
     i = skipBlanks(text, key.end);
     const c = text.charCodeAt(i);
-    if (c === EQUALS) return { keys, complete: true, valueFrom: i + 1 };
+    if (c === EQUALS) {
+      valueFrom = i + 1;
+      break;
+    }
     if (c !== DOT) return undefined;
     i = skipBlanks(text, i + 1);
   }
+  // One result site for both kinds: code first run late (an incomplete prefix) deoptimised
+  // the optimised function.
+  return keys.length ? ({ keys, complete: valueFrom >= 0, valueFrom } as ScannedKeys) : undefined;
 }
 
 /**
@@ -190,30 +217,32 @@ export function scanBindingValue(text: string, from: number): ScannedBindingValu
 
 /** A value starting at `from` (after blanks) that a `;` ends: the binding's whole expression. */
 function scanValueToSemicolon(text: string, from: number, nesting: number): ScannedBindingValue | undefined {
-  const value = scanValue(text, skipBlanks(text, from), nesting, true);
+  const value = scanValue(text, skipBlanks(text, from), nesting);
   if (!value) return undefined;
   const semicolon = skipBlanks(text, value.end);
   return text.charCodeAt(semicolon) === SEMICOLON ? { value, bindingEnd: semicolon + 1 } : undefined;
 }
 
-function scanValue(text: string, i: number, nesting: number, listAllowed: boolean): ScannedLiteral | undefined {
+/** The value at `i`, by its first character; `nesting` counts the lists and sets around it. */
+function scanValue(text: string, i: number, nesting: number): ScannedLiteral | undefined {
   const c = text.charCodeAt(i);
-  if (c === QUOTE) return scanString(text, i);
-  if (isDigit(c)) return scanInteger(text, i);
-  if (c === DOT || c === SLASH) return scanPath(text, i);
-  if (isIdentifierStart(c)) return scanVariable(text, i);
-  if (nesting >= MAX_NESTING) return undefined;
-  if (c === OPEN_BRACKET && listAllowed) return scanList(text, i, nesting + 1);
-  if (c === OPEN_BRACE) return scanSet(text, i, nesting + 1);
-  return undefined;
+  const scan = c < 128 ? VALUE_SCANNERS[c] : undefined;
+  // One call site for every kind: a kind first seen after this was optimised (the first
+  // integer) does not deoptimise it.
+  return scan && scan(text, i, nesting);
 }
+
+type ValueScanner = (text: string, start: number, nesting: number) => ScannedLiteral | undefined;
 
 /** `"..."` without `\` escapes and without `${`: its text is its value, character for character. */
 function scanString(text: string, start: number): ScannedLiteral | undefined {
-  for (let i = start + 1; i < text.length; i++) {
+  // `${` is found at its `{`, by a flag set at every character: a comparison first made late
+  // (the first `$` in a string) deoptimised the optimised code.
+  for (let i = start + 1, afterDollar = false; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === QUOTE) return { kind: 'string', start, end: i + 1 };
-    if (c === BACKSLASH || (c === DOLLAR && text.charCodeAt(i + 1) === OPEN_BRACE)) return undefined;
+    if (c === QUOTE) return node('string', start, i + 1);
+    if (c === BACKSLASH || (c === OPEN_BRACE && afterDollar)) return undefined;
+    afterDollar = c === DOLLAR;
   }
   return undefined;
 }
@@ -227,12 +256,12 @@ function endsToken(text: string, i: number): boolean {
 function scanInteger(text: string, start: number): ScannedLiteral | undefined {
   let i = start;
   for (let c = text.charCodeAt(i); c < 128 && CLASSES[c] & DIGIT; c = text.charCodeAt(++i));
-  return endsToken(text, i) ? { kind: 'int', start, end: i } : undefined;
+  return endsToken(text, i) ? node('int', start, i) : undefined;
 }
 
 function scanVariable(text: string, start: number): ScannedLiteral | undefined {
   const name = scanIdentifier(text, start);
-  return name && endsToken(text, name.end) ? { kind: 'var', start, end: name.end } : undefined;
+  return name && endsToken(text, name.end) ? node('var', start, name.end) : undefined;
 }
 
 /**
@@ -250,20 +279,21 @@ function scanPath(text: string, start: number): ScannedLiteral | undefined {
     if (i === segmentStart) return undefined;
     segments++;
   }
-  return segments > 0 && endsToken(text, i) ? { kind: 'path', start, end: i } : undefined;
+  return segments > 0 && endsToken(text, i) ? node('path', start, i) : undefined;
 }
 
 /** `[ value ... ]` with values that are not lists themselves. */
 function scanList(text: string, start: number, nesting: number): ScannedLiteral | undefined {
+  if (nesting >= MAX_NESTING) return undefined;
   const items: ScannedLiteral[] = [];
   let i = skipBlanks(text, start + 1);
-  while (text.charCodeAt(i) !== CLOSE_BRACKET) {
-    const item = scanValue(text, i, nesting, false);
+  for (let c = text.charCodeAt(i); c !== CLOSE_BRACKET; c = text.charCodeAt(i)) {
+    const item = c === OPEN_BRACKET ? undefined : scanValue(text, i, nesting + 1);
     if (!item) return undefined;
     items.push(item);
     i = skipBlanks(text, item.end);
   }
-  return { kind: 'list', start, end: i + 1, items };
+  return node('list', start, i + 1, items);
 }
 
 /**
@@ -272,11 +302,13 @@ function scanList(text: string, start: number, nesting: number): ScannedLiteral 
  * makes them siblings of the bindings, which evaluation skips.
  */
 export function scanModuleSet(text: string, start: number): ScannedSet | undefined {
-  return text.charCodeAt(start) === OPEN_BRACE ? scanSet(text, start, 1, skipLayout) : undefined;
+  return text.charCodeAt(start) === OPEN_BRACE ? scanSet(text, start, 0, skipLayout) : undefined;
 }
 
 /** `{ keys = value; ... }` with plain keys and scannable values only. */
 function scanSet(text: string, start: number, nesting: number, skip: (text: string, i: number) => number = skipBlanks): ScannedSet | undefined {
+  if (nesting >= MAX_NESTING) return undefined;
+  nesting++;
   const bindings: ScannedBinding[] = [];
   let i = skip(text, start + 1);
   while (text.charCodeAt(i) !== CLOSE_BRACE) {
@@ -287,7 +319,7 @@ function scanSet(text: string, start: number, nesting: number, skip: (text: stri
     bindings.push({ keys: keys.keys, value: scanned.value, start: i, end: scanned.bindingEnd });
     i = skip(text, scanned.bindingEnd);
   }
-  return { kind: 'set', start, end: i + 1, bindings };
+  return node('set', start, i + 1, NONE, bindings);
 }
 
 /**
@@ -307,3 +339,18 @@ export function skipLayout(text: string, i: number): number {
     } else return i;
   }
 }
+
+/** The scanner of a value by its first character (ASCII only). */
+const VALUE_SCANNERS: (ValueScanner | undefined)[] = ((): (ValueScanner | undefined)[] => {
+  const table: (ValueScanner | undefined)[] = [];
+  for (let c = 0; c < 128; c++) {
+    if (c === QUOTE) table.push(scanString);
+    else if (CLASSES[c] & DIGIT) table.push(scanInteger);
+    else if (c === DOT || c === SLASH) table.push(scanPath);
+    else if (CLASSES[c] & IDENTIFIER_START) table.push(scanVariable);
+    else if (c === OPEN_BRACKET) table.push(scanList);
+    else if (c === OPEN_BRACE) table.push(scanSet);
+    else table.push(undefined);
+  }
+  return table;
+})();
