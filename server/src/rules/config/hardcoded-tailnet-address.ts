@@ -4,7 +4,7 @@
  */
 import type { Fix } from '../../core/finding';
 import { sameLocation, type Location } from '../../core/text';
-import { composeRelays, envText, isTailnetAddress, parseNextHop, postfixRelays, subLocation, type NextHop } from '../support/next-hops';
+import { composeRelays, envText, isTailnetAddress, mayHoldTailnetAddress, parseNextHop, postfixRelays, subLocation, type NextHop } from '../support/next-hops';
 import type { RawFinding, Rule, RuleContext } from '../types';
 
 export const MAGICDNS_PLACEHOLDER = 'MACHINE.TAILNET-NAME.ts.net';
@@ -66,6 +66,8 @@ export const hardcodedTailnetAddress: Rule = {
           out.push({ at: r.at, message: `${r.setting} of service ${service.name} relays to the tailnet address ${r.hop.address}: ${WHY}; use the node's MagicDNS name`, fixes: nameFix(ctx, r.at, r.text, r.hop) });
         }
         for (const v of service.environment) {
+          // Most values cannot hold a tailnet address: the cheap test spares them the parse.
+          if (!v.value.known || !mayHoldTailnetAddress(v.value.value)) continue;
           const t = envText(v);
           if (!t || relays.some((r) => sameLocation(r.at, t.at))) continue;
           const hop = parseNextHop(t.text.trim());

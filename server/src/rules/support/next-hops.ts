@@ -200,6 +200,17 @@ export function isTailnetAddress(text: string): boolean {
   return ip !== undefined && sameNetwork(ip, TAILNET, 10);
 }
 
+/**
+ * False when no part of `text` can parse as a 100.64.0.0/10 address, a test before the parse.
+ * Such an address is IPv4: dotted, its first octet is written `100` (decimal octets only,
+ * no leading zero, both here and in ip-address); as an IPv4-mapped IPv6 literal in hex
+ * (`::ffff:6440:1`) its upper group is 0x6440–0x647f, which contains `64` however it is
+ * written (upper case, leading zeros).
+ */
+export function mayHoldTailnetAddress(text: string): boolean {
+  return text.includes('100') || text.includes('64');
+}
+
 
 /**
  * The Location of `[start, end)` inside a located text, when the text sits on one line and
