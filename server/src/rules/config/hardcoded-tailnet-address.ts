@@ -66,10 +66,9 @@ export const hardcodedTailnetAddress: Rule = {
           out.push({ at: r.at, message: `${r.setting} of service ${service.name} relays to the tailnet address ${r.hop.address}: ${WHY}; use the node's MagicDNS name`, fixes: nameFix(ctx, r.at, r.text, r.hop) });
         }
         for (const v of service.environment) {
-          // Most values cannot hold a tailnet address: the cheap test spares them the parse.
-          if (!v.value.known || !mayHoldTailnetAddress(v.value.value)) continue;
           const t = envText(v);
-          if (!t || relays.some((r) => sameLocation(r.at, t.at))) continue;
+          // Most values cannot hold a tailnet address: the cheap test spares them the parse.
+          if (!t || !mayHoldTailnetAddress(t.text) || relays.some((r) => sameLocation(r.at, t.at))) continue;
           const hop = parseNextHop(t.text.trim());
           if (!hop?.address || !isTailnetAddress(hop.address)) continue;
           out.push({ at: t.at, message: `${v.name} of service ${service.name} hard-codes the tailnet address ${hop.address}: ${WHY}; use the node's MagicDNS name`, fixes: t.text === t.text.trim() ? nameFix(ctx, t.at, t.text, hop) : [] });
