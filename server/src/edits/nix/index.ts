@@ -25,16 +25,32 @@ export interface NixEditBuilder {
 }
 
 export function nixEditBuilder(parser: Parser): NixEditBuilder {
-  const run = (file: SourceFile, build: (doc: NixDoc) => OffsetEdit[] | undefined): FileEdit[] | undefined =>
-    withNixDoc(parser, file, (doc) => {
-      const edits = build(doc);
-      return edits && toFileEdits(doc, edits);
-    });
+  /**
+   * Edits by file and request. A module many hosts import gets the same request once per host
+   * (a fleet's mail role: 95 requests, 3 distinct), and each one walks the file's syntax tree.
+   * The edits depend only on the file's text and the request; a changed file is a new object.
+   * Each caller gets its own array (of shared, read-only edits).
+   */
+  const built = new WeakMap<SourceFile, Map<string, readonly FileEdit[] | undefined>>();
+  const run = (file: SourceFile, request: readonly unknown[], build: (doc: NixDoc) => OffsetEdit[] | undefined): FileEdit[] | undefined => {
+    let byRequest = built.get(file);
+    if (!byRequest) built.set(file, (byRequest = new Map()));
+    const key = JSON.stringify(request);
+    let edits = byRequest.get(key);
+    if (edits === undefined && !byRequest.has(key)) {
+      edits = withNixDoc(parser, file, (doc) => {
+        const offsets = build(doc);
+        return offsets && toFileEdits(doc, offsets);
+      });
+      byRequest.set(key, edits);
+    }
+    return edits && [...edits];
+  };
   return {
-    setNixAttr: (file, path, nixValue) => run(file, (doc) => setAttrEdits(doc, path, nixValue)),
-    appendNixListElements: (file, path, elements) => run(file, (doc) => appendListEdits(doc, path, elements)),
-    setPostfixMainNix: (file, name, value) => run(file, (doc) => setPostfixMainEdits(doc, name, value)),
-    setMasterOverrideNix: (file, service, name, value) => run(file, (doc) => setMasterOverrideEdits(doc, service, name, value)),
+    setNixAttr: (file, path, nixValue) => run(file, ['attr', path, nixValue], (doc) => setAttrEdits(doc, path, nixValue)),
+    appendNixListElements: (file, path, elements) => run(file, ['append', path, elements], (doc) => appendListEdits(doc, path, elements)),
+    setPostfixMainNix: (file, name, value) => run(file, ['main', name, value], (doc) => setPostfixMainEdits(doc, name, value)),
+    setMasterOverrideNix: (file, service, name, value) => run(file, ['master', service, name, value], (doc) => setMasterOverrideEdits(doc, service, name, value)),
   };
 }
 
