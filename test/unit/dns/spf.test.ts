@@ -54,6 +54,28 @@ describe('SPF (RFC 7208) over zone files', () => {
     assert.equal((await v.spf('2001:db8::1', 'mapped.test')).verdict, 'fail');
   });
 
+  it('a record text read again gives the same verdicts, a broken one the same permerror', async () => {
+    const all = await fixtureZones();
+    all.replace(
+      loadZoneText(
+        '/z/same.test.zone',
+        '@ SOA ns h 1 2 3 4 5\na TXT "v=spf1 ip4:192.0.2.0/25 ip6:2001:db8:7::/48 -all"\nb TXT "v=spf1 ip4:192.0.2.0/25 ip6:2001:db8:7::/48 -all"\nbad TXT "v=spf1 ip4:192.0.2.0/33 -all"\nbad2 TXT "v=spf1 ip4:192.0.2.0/33 -all"\n',
+      ),
+    );
+    const v = createDnsView({ mode: 'off', zones: all });
+    const verdicts = [];
+    for (const [ip, domain] of [['192.0.2.1', 'a.same.test'], ['192.0.2.200', 'b.same.test'], ['2001:db8:7::25', 'b.same.test'], ['2001:db8:8::25', 'a.same.test'], ['192.0.2.2', 'a.same.test']]) {
+      verdicts.push((await v.spf(ip, domain)).verdict);
+    }
+    assert.deepEqual(verdicts, ['pass', 'fail', 'pass', 'fail', 'pass']);
+    const broken = [await v.spf('192.0.2.1', 'bad.same.test'), await v.spf('192.0.2.9', 'bad2.same.test'), await v.spf('192.0.2.1', 'bad.same.test')];
+    for (const r of broken) {
+      assert.equal(r.verdict, 'permerror');
+      assert.match(r.detail!, /bad CIDR length \/33 in 'ip4:192.0.2.0\/33'/);
+      assert.match(r.chain[r.chain.length - 1], /^permerror: bad CIDR length/);
+    }
+  });
+
   it('parses mechanisms strictly', () => {
     assert.throws(() => parseSpfRecord('v=spf1 foo -all'));
     assert.throws(() => parseSpfRecord('v=spf1 ip4:192.0.2.0/33'));
