@@ -103,6 +103,8 @@ export interface DnsView {
   query(name: string, type: RRType, options?: QueryOptions): Promise<DnsAnswer>;
   /** PTR of an address plus forward confirmation. */
   reverse(address: string, options?: QueryOptions): Promise<ReverseResult>;
+  /** PTR of an address alone: `reverse`'s `ptr`, without asking the names' A/AAAA. */
+  ptr(address: string, options?: QueryOptions): Promise<DnsAnswer>;
   /** RFC 7208 check_host(ip, domain). */
   spf(ip: string, domain: string, options?: QueryOptions): Promise<SpfResult>;
 }

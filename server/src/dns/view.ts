@@ -114,6 +114,11 @@ function takeStep(w: Walk, s: Step): DnsAnswer | undefined {
   return { status: s.kind, name: n, type, chain: w.chain, source: s.source };
 }
 
+/** The PTR answer for text that is not an IP address. */
+function malformed(address: string): DnsAnswer {
+  return { status: 'unknown', name: address, type: 'PTR', reason: 'malformed', detail: `'${address}' is not an IP address` };
+}
+
 /** A reverse lookup confirming its PTR names forward. */
 interface Confirming {
   readonly ip: ParsedIp;
@@ -234,13 +239,24 @@ export function createDnsView(options: DnsViewOptions): ManagedDnsView {
     }
   }
 
+  function ptr(address: string, qo: QueryOptions = {}): Promise<DnsAnswer> {
+    try {
+      const ip = parseIp(address);
+      return settled(ip ? ptrOf(ip, qo) : malformed(address));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  function ptrOf(ip: ParsedIp, qo: QueryOptions): Pending<DnsAnswer> {
+    // A reverse name is normalized as built.
+    return answerNormalized(reverseNameOf(ip), 'PTR', qo);
+  }
+
   function reverseOf(address: string, qo: QueryOptions): Pending<ReverseResult> {
     const ip = parseIp(address);
-    if (!ip) {
-      return { address, ptr: { status: 'unknown', name: address, type: 'PTR', reason: 'malformed', detail: `'${address}' is not an IP address` }, confirmed: 'unknown', names: [] };
-    }
-    // A reverse name is normalized as built.
-    return then(answerNormalized(reverseNameOf(ip), 'PTR', qo), (ptr) => {
+    if (!ip) return { address, ptr: malformed(address), confirmed: 'unknown', names: [] };
+    return then(ptrOf(ip, qo), (ptr) => {
       if (ptr.status !== 'records') return { address: ip.text, ptr, confirmed: ptr.status === 'unknown' ? 'unknown' : 'no', names: [] };
       // Pushed into a literal rather than mapped: the array then has one shape whether or not
       // this code is optimised, and the loop below is not deoptimised by the other one.
@@ -266,5 +282,5 @@ export function createDnsView(options: DnsViewOptions): ManagedDnsView {
     return evaluateSpf(query, ip, domain, qo);
   }
 
-  return { mode, zones, cache, resolver, query, reverse, spf, save: () => cache.save() };
+  return { mode, zones, cache, resolver, query, reverse, ptr, spf, save: () => cache.save() };
 }

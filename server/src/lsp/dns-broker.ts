@@ -89,6 +89,13 @@ export class DnsBroker {
           () => this.live!.reverse(address, { signal: this.abort.signal }),
           (): ReverseResult => ({ address, ptr: cancelled(address, 'PTR'), confirmed: 'unknown', names: [] }),
         ),
+      ptr: (address, o?: QueryOptions) =>
+        serve(
+          `p ${address}`,
+          () => this.known.ptr(address, { signal: o?.signal ?? signal }),
+          () => this.live!.ptr(address, { signal: this.abort.signal }),
+          () => cancelled(address, 'PTR'),
+        ),
       spf: (ip, domain, o?: QueryOptions) =>
         serve(
           `s ${ip} ${domain}`,
@@ -115,6 +122,7 @@ export class DnsBroker {
       mode: this.mode,
       query: (n, t) => either(`q ${n} ${t}`, () => fast.query(n, t), () => live.query(n, t, { signal: this.abort.signal })),
       reverse: (a) => either(`r ${a}`, () => fast.reverse(a), () => live.reverse(a, { signal: this.abort.signal })),
+      ptr: (a) => either(`p ${a}`, () => fast.ptr(a), () => live.ptr(a, { signal: this.abort.signal })),
       spf: (ip, d) => either(`s ${ip} ${d}`, () => fast.spf(ip, d), () => live.spf(ip, d, { signal: this.abort.signal })),
     };
   }

@@ -408,6 +408,11 @@ export function startLanguageServer(deps: ServerDeps = {}): Connection {
         record(r.ptr);
         return r;
       },
+      ptr: async (address) => {
+        const a = await inner.ptr(address);
+        record(a);
+        return a;
+      },
       spf: (ip, domain) => inner.spf(ip, domain),
     };
     const options: AnalyzeOptions = { ...analyzeOptionsFor(config(), recording, log), ...(deps.analyzers ? { analyzers: deps.analyzers } : {}), ...(deps.rules ? { rules: deps.rules } : {}) };

@@ -75,6 +75,18 @@ describe('DNS view from zone files (mode off)', () => {
     assert.equal((await view.reverse('not-an-ip')).ptr.status, 'unknown');
   });
 
+  it('ptr: the PTR answer of reverse, without asking the names forward', async () => {
+    for (const address of ['2001:db8:0::25', '192.0.2.25', '::ffff:192.0.2.10', '2001:db8::99', '2001:db8::1', '192.0.2.26', '2001:db9::1', 'not-an-ip']) {
+      const asked: string[] = [];
+      const v = createDnsView({ mode: 'off', zones: await fixtureZones(), onAnswer: (a) => asked.push(`${a.name} ${a.type}`) });
+      const ptr = await v.ptr(address);
+      assert.deepEqual(ptr, (await view.reverse(address)).ptr, address);
+      assert.ok(asked.every((q) => q.endsWith(' PTR')), `${address}: ${asked.join(', ')}`);
+    }
+    const v6 = await view.ptr('2001:db8:0::25');
+    assert.deepEqual(v6.status === 'records' && v6.records.map((r) => r.data), ['mail.example.test']);
+  });
+
   it('makes no network I/O in modes off and cache', async () => {
     // The real module objects (the client reaches them through getters, so patching them is seen).
     const dgram = require('node:dgram') as Record<string, unknown>;

@@ -101,6 +101,9 @@ export function fakeDns(records: DnsRecord[], unknownNames: string[] = []): DnsV
     async reverse(address: string) {
       return { address, ptr: { status: 'unknown', name: address, type: 'PTR', reason: 'offline' }, confirmed: 'unknown', names: [] };
     },
+    async ptr(address: string): Promise<DnsAnswer> {
+      return { status: 'unknown', name: address, type: 'PTR', reason: 'offline' };
+    },
     async spf(ip: string, domain: string) {
       return { verdict: 'temperror', domain, ip, chain: [], records: [] };
     },

@@ -14,6 +14,7 @@ import { wholeModel } from '../../model/types';
 interface Memo {
   readonly query: Map<RRType, Map<string, Promise<DnsAnswer>>>;
   readonly reverse: Map<string, Promise<ReverseResult>>;
+  readonly ptr: Map<string, Promise<DnsAnswer>>;
   /** By domain, then by address. */
   readonly spf: Map<string, Map<string, Promise<SpfResult>>>;
 }
@@ -25,7 +26,7 @@ function memoOf(slice: InfraModel, dns: DnsView): Memo {
   let byView = memos.get(model);
   if (!byView) memos.set(model, (byView = new WeakMap()));
   let memo = byView.get(dns);
-  if (!memo) byView.set(dns, (memo = { query: new Map(), reverse: new Map(), spf: new Map() }));
+  if (!memo) byView.set(dns, (memo = { query: new Map(), reverse: new Map(), ptr: new Map(), spf: new Map() }));
   return memo;
 }
 
@@ -57,6 +58,8 @@ export interface Lookups {
   readonly lookahead: number;
   query(name: string, type: RRType): Promise<DnsAnswer>;
   reverse(address: string): Promise<ReverseResult>;
+  /** The PTR answer alone, for a rule that needs the names and not their confirmation. */
+  ptr(address: string): Promise<DnsAnswer>;
   spf(ip: string, domain: string): Promise<SpfResult>;
 }
 
@@ -68,6 +71,7 @@ export function lookups(model: InfraModel, dns: DnsView): Lookups {
     lookahead: dns.mode === 'live' ? LIVE_LOOKAHEAD : 1,
     query: (name, type) => once(submap(memo.query, type), name, () => dns.query(name, type)),
     reverse: (address) => once(memo.reverse, address, () => dns.reverse(address)),
+    ptr: (address) => once(memo.ptr, address, () => dns.ptr(address)),
     spf: (ip, domain) => once(submap(memo.spf, domain), ip, () => dns.spf(ip, domain)),
   };
 }

@@ -11,7 +11,7 @@
  *   number of lookups.
  */
 import type { Location } from '../../core/text';
-import type { DnsAnswer, DnsRecord, ReverseResult } from '../../dns/types';
+import type { DnsAnswer, DnsRecord } from '../../dns/types';
 import type { AddressClaim, Host, InfraModel, PostfixInstance } from '../../model/types';
 import { wholeModel } from '../../model/types';
 import { recordsOf, type Lookups } from './dns';
@@ -189,7 +189,7 @@ export async function hostNamesWithDns(host: Host, look: Lookups): Promise<HostN
   const own = await q.own;
   const out = configuredNames(host, q.configured, await q.configuredAnswers);
   const candidates = mxCandidates(q.domains, await q.mx);
-  ptrCandidates(candidates, q.addresses, await q.reverses);
+  ptrCandidates(candidates, q.addresses, await q.ptrs);
   const asked = candidatesToAsk(host, candidates, out, look.model);
   const answers = await Promise.all(asked.map((name) => bothFamilies(name, look)));
   addMatchedCandidates(host, own, candidates, asked, answers, out);
@@ -203,7 +203,7 @@ interface FirstQuestions {
   readonly domains: Host['mailDomains'];
   readonly mx: Promise<DnsAnswer[]>;
   readonly addresses: readonly HostAddress[];
-  readonly reverses: Promise<ReverseResult[]>;
+  readonly ptrs: Promise<DnsAnswer[]>;
 }
 
 /** The questions of the first round, all on their way. */
@@ -214,8 +214,10 @@ function firstQuestions(host: Host, look: Lookups): FirstQuestions {
   const domains = host.mailDomains.slice(0, MAX_MAIL_DOMAINS);
   const mx = ahead(Promise.all(domains.map((d) => look.query(d.domain, 'MX'))));
   const addresses = configuredAddresses(host).filter((x) => x.ip.family === 4 || isGlobalV6(x.ip)).slice(0, MAX_PTR_ADDRESSES);
-  const reverses = ahead(Promise.all(addresses.map((a) => look.reverse(a.ip.text))));
-  return { own, configured, configuredAnswers, domains, mx, addresses, reverses };
+  // The PTR names are only candidates (asked forward below when no host names them), so their
+  // forward confirmation, which `reverse` adds, is not needed here.
+  const ptrs = ahead(Promise.all(addresses.map((a) => look.ptr(a.ip.text))));
+  return { own, configured, configuredAnswers, domains, mx, addresses, ptrs };
 }
 
 interface Candidate {
@@ -247,9 +249,11 @@ function mxCandidates(domains: Host['mailDomains'], answers: readonly DnsAnswer[
   return out;
 }
 
-function ptrCandidates(out: Candidate[], addresses: readonly HostAddress[], reverses: readonly ReverseResult[]): void {
+function ptrCandidates(out: Candidate[], addresses: readonly HostAddress[], ptrs: readonly DnsAnswer[]): void {
   addresses.forEach((a, i) => {
-    for (const name of reverses[i].names) out.push({ name: name.toLowerCase().replace(/\.$/, ''), via: 'address', because: `PTR of ${a.ip.text}` });
+    const ptr = ptrs[i];
+    if (ptr.status !== 'records') return;
+    for (const r of ptr.records) out.push({ name: (r.data as string).toLowerCase().replace(/\.$/, ''), via: 'address', because: `PTR of ${a.ip.text}` });
   });
 }
 
