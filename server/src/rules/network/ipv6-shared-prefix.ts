@@ -62,15 +62,16 @@ async function foreignNeighbours(ip: Ip, model: InfraModel, look: Lookups): Prom
     const n = d === 0 ? undefined : offsetAddress(ip, d);
     if (n && sameNetwork(n, ip, 64) && !owners.has(n.text)) probes.push(n);
   }
-  // The probes' questions are independent: all on their way at once, read in order.
-  const reverses = await Promise.all(probes.map((n) => look.reverse(n.text)));
+  // The probes' questions are independent: all on their way at once, read in order. Only
+  // their PTR names count (a foreign name need not resolve back), so they are not confirmed.
+  const ptrs = await Promise.all(probes.map((n) => look.ptr(n.text)));
   const out: { address: string; name: string; related?: RelatedInfo }[] = [];
   for (const [i, n] of probes.entries()) {
-    const rev = reverses[i];
-    if (rev.ptr.status !== 'records') continue;
-    const foreign = rev.names.find((name) => !isOurs(name, ours));
+    const ptr = ptrs[i];
+    if (ptr.status !== 'records') continue;
+    const foreign = ptr.records.map((r) => r.data as string).find((name) => !isOurs(name, ours));
     if (!foreign) continue;
-    const rec = rev.ptr.records.find((r) => r.at);
+    const rec = ptr.records.find((r) => r.at);
     out.push({ address: n.text, name: foreign, related: rec?.at ? { at: rec.at, message: `PTR of ${n.text}: ${foreign}` } : undefined });
   }
   return out;
