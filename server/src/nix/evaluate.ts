@@ -7,7 +7,7 @@
  */
 import { dirname, posix } from 'node:path';
 import type { Node, Tree } from 'web-tree-sitter';
-import type { ScannedBinding, ScannedBindingValue, ScannedLiteral, ScannedSet } from './text-scan';
+import type { ScannedBinding, ScannedLiteral, ScannedSet } from './text-scan';
 import { attrKey, bindingSetOf, formalNodes, namedChildrenNoComments, scanBindingKeys, scanFormals, ScannedKey } from './syntax';
 import { concatStrings } from './strings';
 import { isNormalAbsolute, joinRelative } from './relative-path';
@@ -459,7 +459,7 @@ export class Evaluator {
       found = scanned
         ? {
             keys: scanned.complete ? scanned.keys : [...scanned.keys, new UnreadKeys(scanned.keys.length)],
-            site: scanned.complete && scanned.literal ? BindingSite.literal(this.file, b.startIndex, scanned.literal) : undefined,
+            site: scanned.complete && scanned.literal ? BindingSite.literal(this.file, b.startIndex, scanned.literal.bindingEnd, scanned.literal.value) : undefined,
           }
         : null;
       memo?.set(b.startIndex, found);
@@ -492,7 +492,7 @@ export class Evaluator {
       key = name;
     }
     const last = keys.length === from + 1;
-    const scanned = last ? site.literal?.value : undefined;
+    const scanned = last ? site.literal : undefined;
     if (scanned) return this.placeScanned(t, key, node, scanned, site, scope, depth);
     const expr = last ? site.expression : undefined;
     if (expr === null) return; // an incomplete binding (its syntax error is reported)
@@ -783,18 +783,18 @@ class BindingSite {
     private readonly node: Node | undefined,
     private value?: Node | null,
     /** The value, when the scan read it (the binding then ends after it). */
-    readonly literal?: ScannedBindingValue,
+    readonly literal?: ScannedLiteral,
   ) {}
 
-  /** A binding starting at `start` whose keys and value the scan read. */
-  static literal(file: string, start: number, literal: ScannedBindingValue): BindingSite {
-    const site = new BindingSite(file, undefined, undefined, literal);
-    site.span = { file, start, end: literal.bindingEnd };
+  /** A binding at [start, end) whose keys and value the scan read. */
+  static literal(file: string, start: number, end: number, value: ScannedLiteral): BindingSite {
+    const site = new BindingSite(file, undefined, undefined, value);
+    site.span = { file, start, end };
     return site;
   }
 
   static scanned(file: string, b: ScannedBinding): BindingSite {
-    return BindingSite.literal(file, b.start, { value: b.value, bindingEnd: b.end });
+    return BindingSite.literal(file, b.start, b.end, b.value);
   }
 
   get at(): Span {

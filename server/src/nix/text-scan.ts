@@ -147,23 +147,30 @@ export function skipBlanks(text: string, i: number): number {
  */
 export function scanKeys(text: string, i: number): ScannedKeys | undefined {
   const keys: ScannedKey[] = [];
-  let valueFrom = -1;
+  const valueFrom = scanKeysInto(keys, text, i);
+  // One result site for both kinds: code first run late (an incomplete prefix) deoptimised
+  // the optimised function.
+  return valueFrom !== DECLINED && keys.length ? ({ keys, complete: valueFrom >= 0, valueFrom } as ScannedKeys) : undefined;
+}
+
+/** scanKeysInto's result when the scan cannot tell whether more keys follow. */
+const DECLINED = -2;
+
+/**
+ * scanKeys without a result object (a scanned set reads every binding's keys): the keys are
+ * added to `keys`; returns `valueFrom` (-1 for a prefix, DECLINED).
+ */
+function scanKeysInto(keys: ScannedKey[], text: string, i: number): number {
   for (;;) {
     const key = scanKey(text, i);
-    if (!key) break;
+    if (!key) return -1;
     keys.push(key);
     i = skipBlanks(text, key.end);
     const c = text.charCodeAt(i);
-    if (c === EQUALS) {
-      valueFrom = i + 1;
-      break;
-    }
-    if (c !== DOT) return undefined;
+    if (c === EQUALS) return i + 1;
+    if (c !== DOT) return DECLINED;
     i = skipBlanks(text, i + 1);
   }
-  // One result site for both kinds: code first run late (an incomplete prefix) deoptimised
-  // the optimised function.
-  return keys.length ? ({ keys, complete: valueFrom >= 0, valueFrom } as ScannedKeys) : undefined;
 }
 
 /**
@@ -218,9 +225,14 @@ export function scanBindingValue(text: string, from: number): ScannedBindingValu
 /** A value starting at `from` (after blanks) that a `;` ends: the binding's whole expression. */
 function scanValueToSemicolon(text: string, from: number, nesting: number): ScannedBindingValue | undefined {
   const value = scanValue(text, skipBlanks(text, from), nesting);
-  if (!value) return undefined;
+  const bindingEnd = value ? endOfBinding(text, value) : -1;
+  return bindingEnd < 0 ? undefined : { value: value!, bindingEnd };
+}
+
+/** Just after the `;` that follows `value`, or -1 when something else follows it. */
+function endOfBinding(text: string, value: ScannedLiteral): number {
   const semicolon = skipBlanks(text, value.end);
-  return text.charCodeAt(semicolon) === SEMICOLON ? { value, bindingEnd: semicolon + 1 } : undefined;
+  return text.charCodeAt(semicolon) === SEMICOLON ? semicolon + 1 : -1;
 }
 
 /** The value at `i`, by its first character; `nesting` counts the lists and sets around it. */
@@ -312,12 +324,15 @@ function scanSet(text: string, start: number, nesting: number, skip: (text: stri
   const bindings: ScannedBinding[] = [];
   let i = skip(text, start + 1);
   while (text.charCodeAt(i) !== CLOSE_BRACE) {
-    const keys = scanKeys(text, i);
-    if (!keys?.complete) return undefined;
-    const scanned = scanValueToSemicolon(text, keys.valueFrom, nesting);
-    if (!scanned) return undefined;
-    bindings.push({ keys: keys.keys, value: scanned.value, start: i, end: scanned.bindingEnd });
-    i = skip(text, scanned.bindingEnd);
+    // As scanKeys and scanValueToSemicolon, without their result objects for every binding.
+    const keys: ScannedKey[] = [];
+    const valueFrom = scanKeysInto(keys, text, i);
+    if (valueFrom < 0) return undefined;
+    const value = scanValue(text, skipBlanks(text, valueFrom), nesting);
+    const end = value ? endOfBinding(text, value) : -1;
+    if (end < 0) return undefined;
+    bindings.push({ keys, value: value!, start: i, end });
+    i = skip(text, end);
   }
   return node('set', start, i + 1, NONE, bindings);
 }
