@@ -7,6 +7,7 @@ import type { SourceFile } from '../core/source';
 import type { Location } from '../core/text';
 import type { Host, HostName, PostfixInstance } from '../model/types';
 import type { OptionReader } from './host-config';
+import { lastDef } from './host-config';
 import type { ImportGraph, Workspace } from './hosts';
 import { missingImports } from './hosts';
 import { Locations, knownString, type Writable } from './locate';
@@ -77,8 +78,7 @@ export function startOf(file: string): Location {
 }
 
 function lastKnownString(cfg: OptionReader, path: readonly string[]) {
-  const defs = cfg.effective(path);
-  const d = defs[defs.length - 1];
+  const d = lastDef(cfg.effective(path));
   return d ? { def: d, str: knownString(d.value) } : undefined;
 }
 

@@ -217,6 +217,15 @@ export function definedKeys(defs: readonly Def[]): DefinedKey[] {
   return [...seen.values()];
 }
 
+/**
+ * The last of some definitions (the one that wins among equals), undefined for none. Not
+ * `defs[defs.length - 1]`: most options a host is asked for have no definition, and V8 reads
+ * index -1 of an array as a named property, through its slowest path.
+ */
+export function lastDef(defs: readonly Def[]): Def | undefined {
+  return defs.length ? defs[defs.length - 1] : undefined;
+}
+
 /** Lowest priority number wins; unknown and computed-key definitions are kept beside them. */
 export function winning(defs: readonly Def[]): readonly Def[] {
   // Asked for nearly every option a host is read through, mostly of none or one definition:
@@ -234,25 +243,30 @@ type Applies = (v: Of<'merge'>) => boolean;
 
 function walk(v: NixValue, path: readonly string[], i: number, prio: number, bindingAt: Span, keyAt: Span, file: string, out: Def[], dyn: string | undefined, applies: Applies): void {
   const p = v.priority ?? prio;
-  if (v.k === 'merge') {
-    // A mkIf's condition is read only when its content defines something at `path`.
-    const found: Def[] = v.when ? [] : out;
-    for (const part of v.parts) walk(part.force(), path, i, p, bindingAt, keyAt, file, found, dyn, applies);
-    if (found !== out && found.length && applies(v)) out.push(...found);
-    return;
+  // One read of the kind: values come in many shapes, so each read is a megamorphic lookup.
+  switch (v.k) {
+    case 'merge': {
+      // A mkIf's condition is read only when its content defines something at `path`.
+      const found: Def[] = v.when ? [] : out;
+      for (const part of v.parts) walk(part.force(), path, i, p, bindingAt, keyAt, file, found, dyn, applies);
+      if (found !== out && found.length && applies(v)) out.push(...found);
+      return;
+    }
+    case 'attrs':
+      if (i === path.length) break;
+      {
+        const a = ownAttr(v.attrs, path[i]);
+        if (a) walk(a.value.force(), path, i + 1, p, a.bindingAt, a.keyAt, file, out, dyn, applies);
+      }
+      // Asked for every set on every option path: no empty list made when there is nothing dynamic.
+      if (v.dynamic) for (const d of v.dynamic) walk(d.value.force(), path, i + 1, p, d.bindingAt, d.keyAt, file, out, d.reason, applies);
+      return;
+    case 'unknown':
+      if (i === path.length) break;
+      out.push({ value: unknownValue(v.reason, v.at), priority: p, bindingAt, keyAt, file, dynamicKey: dyn });
+      return;
+    default:
+      if (i !== path.length) return;
   }
-  if (i === path.length) {
-    out.push({ value: v, priority: p, bindingAt, keyAt, file, dynamicKey: dyn });
-    return;
-  }
-  if (v.k === 'attrs') {
-    const a = ownAttr(v.attrs, path[i]);
-    if (a) walk(a.value.force(), path, i + 1, p, a.bindingAt, a.keyAt, file, out, dyn, applies);
-    // Asked for every set on every option path: no empty list made when there is nothing dynamic.
-    if (v.dynamic) for (const d of v.dynamic) walk(d.value.force(), path, i + 1, p, d.bindingAt, d.keyAt, file, out, d.reason, applies);
-    return;
-  }
-  if (v.k === 'unknown') {
-    out.push({ value: unknownValue(v.reason, v.at), priority: p, bindingAt, keyAt, file, dynamicKey: dyn });
-  }
+  out.push({ value: v, priority: p, bindingAt, keyAt, file, dynamicKey: dyn });
 }

@@ -10,6 +10,7 @@ import { parseMainCf } from '../postfix/main-cf';
 import { parseMasterCf } from '../postfix/master-cf';
 import { splitItems } from '../postfix/items';
 import type { Def, OptionReader } from './host-config';
+import { lastDef } from './host-config';
 import type { Locations, Writable } from './locate';
 import { holeIn, locateInString, sliceString } from './strings';
 import type { NixValue, Of, Span } from './values';
@@ -47,8 +48,7 @@ export function extractPostfix(postfix: OptionReader, loc: Locations): NixPostfi
   // Lowest precedence first: legacy options, then config/settings.main, then extraConfig
   // (appended after the generated lines in main.cf, so its definitions win).
   for (const [option, name] of Object.entries(LEGACY)) {
-    const defs = postfix.effective([option]);
-    const d = defs[defs.length - 1];
+    const d = lastDef(postfix.effective([option]));
     if (!d || isEmptyLegacy(d.value)) continue;
     add(paramFromValue(name, d, loc, 'nix.option', `services.postfix.${option}`));
   }
@@ -140,12 +140,11 @@ function isEmptyLegacy(v: NixValue): boolean {
 /** Among definitions of one name, the last known one (unknown only when nothing is known). */
 function pickDef(defs: readonly Def[]): Def | undefined {
   const knownDefs = defs.filter((d) => d.value.k !== 'unknown' && !d.dynamicKey);
-  return knownDefs[knownDefs.length - 1] ?? defs[defs.length - 1];
+  return lastDef(knownDefs) ?? lastDef(defs);
 }
 
 function lastWinning(postfix: OptionReader, option: string): Def | undefined {
-  const defs = postfix.effective([option]);
-  return defs[defs.length - 1];
+  return lastDef(postfix.effective([option]));
 }
 
 /** `relayHost` + `relayPort` (+ `lookupMX`) → `relayhost = [host]:port`, as nixpkgs renders it. */
