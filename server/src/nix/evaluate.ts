@@ -55,17 +55,24 @@ export interface EvalHooks {
 const MAX_STEPS = 400_000;
 const MAX_DEPTH = 180;
 
+/** (Its fields, and those of the builder classes below, are assigned, not declared as class fields: see Lazy in values.ts.) */
 export class Evaluator {
-  private steps = 0;
-  private depth = 0;
+  declare readonly file: string;
+  declare readonly text: string;
+  declare readonly hooks: EvalHooks;
+  private declare steps: number;
+  private declare depth: number;
   /** The file's directory for relative paths (null: not absolute and normalised, joined by node:path). */
-  private dir: string | null | undefined;
+  private declare dir: string | null | undefined;
 
-  constructor(
-    readonly file: string,
-    readonly text: string,
-    readonly hooks: EvalHooks = {},
-  ) {}
+  constructor(file: string, text: string, hooks: EvalHooks = {}) {
+    this.file = file;
+    this.text = text;
+    this.hooks = hooks;
+    this.steps = 0;
+    this.depth = 0;
+    this.dir = undefined;
+  }
 
   span(node: Node): Span {
     return spanOf(this.file, node);
@@ -757,7 +764,11 @@ type AttrKey = Node | ScannedKey;
 
 /** The keys of a binding's attrpath from the `from`-th on, read from its nodes when needed. */
 class UnreadKeys {
-  constructor(readonly from: number) {}
+  declare readonly from: number;
+
+  constructor(from: number) {
+    this.from = from;
+  }
 }
 
 /** An attrpath, or its rest: keys, possibly ending in the keys not read yet. */
@@ -772,25 +783,28 @@ function keySpan(file: string, key: AttrKey): Span {
  * attribute or message needs it (`a.b.c = v`: not before the set holding `c` is built).
  */
 class BindingSite {
-  private span: Span | undefined;
+  declare readonly file: string;
+  /**
+   * Absent when the scan read the binding's keys and value: a binding placed in a set not
+   * built yet would otherwise keep its node (and what web-tree-sitter caches on it) alive.
+   */
+  private declare readonly node: Node | undefined;
+  private declare value: Node | null | undefined;
+  /** The value, when the scan read it (the binding then ends after it). */
+  declare readonly literal: ScannedLiteral | undefined;
+  private declare span: Span | undefined;
 
-  constructor(
-    readonly file: string,
-    /**
-     * Absent when the scan read the binding's keys and value: a binding placed in a set not
-     * built yet would otherwise keep its node (and what web-tree-sitter caches on it) alive.
-     */
-    private readonly node: Node | undefined,
-    private value?: Node | null,
-    /** The value, when the scan read it (the binding then ends after it). */
-    readonly literal?: ScannedLiteral,
-  ) {}
+  constructor(file: string, node: Node | undefined, value?: Node | null, literal?: ScannedLiteral, span?: Span) {
+    this.file = file;
+    this.node = node;
+    this.value = value;
+    this.literal = literal;
+    this.span = span;
+  }
 
   /** A binding at [start, end) whose keys and value the scan read. */
   static literal(file: string, start: number, end: number, value: ScannedLiteral): BindingSite {
-    const site = new BindingSite(file, undefined, undefined, value);
-    site.span = { file, start, end };
-    return site;
+    return new BindingSite(file, undefined, undefined, value, { file, start, end });
   }
 
   static scanned(file: string, b: ScannedBinding): BindingSite {
@@ -843,15 +857,23 @@ type Pending =
  * the lazy value that builds the nested set.
  */
 class AttrsBuilder {
-  private readonly attrs = new Map<string, Attr>();
+  declare readonly file: string;
+  private declare readonly attrs: Map<string, Attr>;
   /** The keys whose entries are NestedSet, in the order they were placed. */
-  private nested: string[] | undefined;
-  dynamic: DynAttr[] | undefined;
-  at?: Span;
+  private declare nested: string[] | undefined;
+  declare dynamic: DynAttr[] | undefined;
+  declare at: Span | undefined;
   /** Placed in binding order when the set is built, so "first definition wins" is unchanged. */
-  private pending: Pending[] | undefined;
+  private declare pending: Pending[] | undefined;
 
-  constructor(readonly file: string) {}
+  constructor(file: string) {
+    this.file = file;
+    this.attrs = new Map();
+    this.nested = undefined;
+    this.dynamic = undefined;
+    this.at = undefined;
+    this.pending = undefined;
+  }
 
   defer(p: Pending): void {
     // Most sets get one: a list of exactly that, not an empty one grown by push.
@@ -919,11 +941,15 @@ const NESTED_SET_PLACEHOLDER = Lazy.of(unknownValue('nested set not built yet', 
 
 /** A nested set's entry until its parent is built: the placeholder value, and the set's builder. */
 class NestedSet implements Attr {
-  readonly value = NESTED_SET_PLACEHOLDER;
+  declare readonly sub: AttrsBuilder;
+  declare readonly keyAt: Span;
+  declare readonly bindingAt: Span;
+  declare readonly value: Lazy;
 
-  constructor(
-    readonly sub: AttrsBuilder,
-    readonly keyAt: Span,
-    readonly bindingAt: Span,
-  ) {}
+  constructor(sub: AttrsBuilder, keyAt: Span, bindingAt: Span) {
+    this.sub = sub;
+    this.keyAt = keyAt;
+    this.bindingAt = bindingAt;
+    this.value = NESTED_SET_PLACEHOLDER;
+  }
 }

@@ -15,13 +15,20 @@
  * Comments anywhere in a scanned binding decline it.
  */
 
-/** A key read from the source text: a plain identifier and where it is written. */
+/**
+ * A key read from the source text: a plain identifier and where it is written. (Fields
+ * assigned, not declared as class fields: see Lazy in values.ts.)
+ */
 export class ScannedKey {
-  constructor(
-    readonly name: string,
-    readonly start: number,
-    readonly end: number,
-  ) {}
+  declare readonly name: string;
+  declare readonly start: number;
+  declare readonly end: number;
+
+  constructor(name: string, start: number, end: number) {
+    this.name = name;
+    this.start = start;
+    this.end = end;
+  }
 }
 
 /**

@@ -86,24 +86,30 @@ export interface DynAttr {
   readonly bindingAt: Span;
 }
 
-/** A value computed on first use (Nix is lazy: `rec` and `let` may refer forward). */
+/**
+ * A value computed on first use (Nix is lazy: `rec` and `let` may refer forward).
+ *
+ * Its fields are assigned in the constructor, not declared as class fields: a class field is
+ * defined through V8's define-own-property inline cache, which code not optimised yet (most
+ * of a cold run) calls out of line for every field of every object; an assignment is a plain
+ * store. The evaluator's most frequent objects are built this way (see also evaluate.ts).
+ */
 export class Lazy {
-  private state: 0 | 1 | 2 = 0;
-  private result: NixValue | undefined;
+  private declare compute: (() => NixValue) | undefined;
+  private declare where: Span | (() => Span) | undefined;
+  private declare state: 0 | 1 | 2;
+  private declare result: NixValue | undefined;
 
   /**
    * `at` may be a thunk: the evaluator creates a Lazy per binding and list item, and a span
    * reads the node's end from wasm, while most spans of lazies are never asked for.
    */
-  constructor(
-    private compute: (() => NixValue) | undefined,
-    value?: NixValue,
-    private where?: Span | (() => Span),
-  ) {
-    if (value) {
-      this.result = value;
-      this.state = 2;
-    }
+  constructor(compute: (() => NixValue) | undefined, value?: NixValue, where?: Span | (() => Span)) {
+    // In the order class fields had: one hidden class, as before.
+    this.compute = compute;
+    this.where = where;
+    this.state = value ? 2 : 0;
+    this.result = value;
   }
 
   /** Where the value is written (for messages about it), when known. */
