@@ -1,7 +1,7 @@
 /** The CLI contract (../shared/design/cli-contract.md), exercised on the real process. */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -117,6 +117,31 @@ describe('infra-review CLI', () => {
       const after = cli(['check', '.', '--dns', 'off', '--format', 'json'], dir);
       assert.equal(after.code, 0);
       assert.deepEqual((JSON.parse(after.stdout) as { findings: unknown[] }).findings, []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a command exits only once its whole output has reached a pipe that is read late', async () => {
+    // The process exits as soon as its output is written (main.ts): more than a pipe holds
+    // (about 110 KB here) must still all arrive, and the exit status is the command's.
+    const dir = mkdtempSync(join(tmpdir(), 'infra-review-cli-'));
+    try {
+      const mainCf = readFileSync(join(FIXTURES, 'cli/brackets/main.cf'), 'utf8');
+      for (let i = 0; i < 100; i++) {
+        mkdirSync(join(dir, `relay${i}`));
+        writeFileSync(join(dir, `relay${i}`, 'main.cf'), mainCf);
+      }
+      const child = spawn(process.execPath, [CLI, 'check', '.', '--dns', 'off', '--format', 'json'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.pause();
+      const chunks: Buffer[] = [];
+      child.stdout.on('data', (d: Buffer) => chunks.push(d));
+      setTimeout(() => child.stdout.resume(), 300);
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      const out = Buffer.concat(chunks).toString('utf8');
+      assert.ok(out.length > 100_000, `${out.length} bytes`);
+      assert.equal((JSON.parse(out) as { findings: JsonFinding[] }).findings.length, 100);
+      assert.equal(code, 1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
