@@ -21,7 +21,12 @@ export class ZoneScanner {
   /** The current entry's tokens: [start, end) in the text, a quoted string with its quotes. */
   private readonly starts: number[] = [];
   private readonly ends: number[] = [];
-  private readonly quoted: boolean[] = [];
+  /**
+   * 1 for a quoted string, else 0: the width of its quote. Numbers, not booleans: every file's
+   * scanner starts with fresh arrays, and booleans would turn each new one into an array of
+   * objects, a map the optimised code had not seen (a deoptimisation per run).
+   */
+  private readonly quoteWidth: number[] = [];
   /** Number of tokens in the current entry. */
   count = 0;
   /** The entry's line began with white space: its owner is the previous one. */
@@ -30,10 +35,6 @@ export class ZoneScanner {
   broken = false;
 
   private pos = 0;
-  private depth = 0;
-  private parenStart = 0;
-  /** The end of the text was reached (and an open parenthesis reported). */
-  private ended = false;
   /** Whether the physical line the next entry starts on began with white space. */
   private lineBlank: boolean;
 
@@ -48,17 +49,17 @@ export class ZoneScanner {
     this.count = 0;
     this.broken = false;
     this.blankOwner = this.lineBlank;
+    // An entry ends only at a line break outside parentheses: each call starts outside them.
+    let depth = 0;
+    let parenStart = 0;
     let i = this.pos;
     while (i < length) {
       const c = text.charCodeAt(i);
       if (c === LF || c === CR) {
         i += c === CR && text.charCodeAt(i + 1) === LF ? 2 : 1;
-        if (this.depth === 0) {
+        if (depth === 0) {
           this.lineBlank = startsBlank(text, i);
-          if (this.count > 0) {
-            this.pos = i;
-            return true;
-          }
+          if (this.count > 0) break;
           this.blankOwner = this.lineBlank;
         }
         continue;
@@ -69,14 +70,14 @@ export class ZoneScanner {
         continue;
       }
       if (c === OPEN) {
-        if (this.depth === 0) this.parenStart = i;
-        this.depth++;
+        if (depth === 0) parenStart = i;
+        depth++;
         i++;
         continue;
       }
       if (c === CLOSE) {
-        if (this.depth === 0) this.report("')' without '('", i, i + 1);
-        else this.depth--;
+        if (depth === 0) this.report("')' without '('", i, i + 1);
+        else depth--;
         i++;
         continue;
       }
@@ -88,7 +89,7 @@ export class ZoneScanner {
           const d = text.charCodeAt(i);
           if (d === BACKSLASH && i + 1 < length) { i += 2; continue; }
           if (d === QUOTE) { closed = true; i++; break; }
-          if (isLineBreak(d) && this.depth === 0) break;
+          if (isLineBreak(d) && depth === 0) break;
           i++;
         }
         if (!closed) {
@@ -106,19 +107,21 @@ export class ZoneScanner {
       }
       this.push(start, i, false);
     }
-    if (!this.ended && this.depth > 0) this.report("'(' without ')'", this.parenStart, this.parenStart + 1);
-    this.ended = true;
-    this.pos = length;
+    // The text ended inside parentheses. One exit for both ends: a path taken only at the end
+    // of a file had no type feedback when the loop was optimised, and deoptimised it.
+    if (depth > 0) this.report("'(' without ')'", parenStart, parenStart + 1);
+    this.pos = i;
     return this.count > 0;
   }
 
   /** Token k's text, without the quotes of a quoted string, escapes still in place (not for a broken entry). */
   raw(k: number): string {
-    return this.quoted[k] ? this.text.slice(this.starts[k] + 1, this.ends[k] - 1) : this.text.slice(this.starts[k], this.ends[k]);
+    const q = this.quoteWidth[k];
+    return this.text.slice(this.starts[k] + q, this.ends[k] - q);
   }
 
   isQuoted(k: number): boolean {
-    return this.quoted[k];
+    return this.quoteWidth[k] === 1;
   }
 
   start(k: number): number {
@@ -133,7 +136,7 @@ export class ZoneScanner {
     const k = this.count++;
     this.starts[k] = start;
     this.ends[k] = end;
-    this.quoted[k] = quoted;
+    this.quoteWidth[k] = quoted ? 1 : 0;
   }
 }
 
@@ -141,7 +144,9 @@ function isLineBreak(c: number): boolean {
   return c === LF || c === CR;
 }
 
+/** Whether the line starting at i begins with white space (i may be the end: reading past it deoptimises the scan). */
 function startsBlank(text: string, i: number): boolean {
+  if (i >= text.length) return false;
   const c = text.charCodeAt(i);
   return c === SPACE || c === TAB;
 }

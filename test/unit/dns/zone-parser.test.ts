@@ -56,6 +56,20 @@ describe('zone parser', () => {
     assert.deepEqual(p.records[1].at!.range, { start: { line: 5, character: 0 }, end: { line: 6, character: 14 } });
   });
 
+  it('reports a stray and an unclosed parenthesis once each, and still loads their entries', () => {
+    const p = parseZoneText(F, ['$ORIGIN example.test.', 'a A 192.0.2.1 )', 'b TXT "" "x" ( "y"', '   "z"'].join('\n'));
+    assert.deepEqual(p.records.map(brief), ['a.example.test 3600 A "192.0.2.1"', 'b.example.test 3600 TXT ["","x","y","z"]']);
+    const at = (line: number, s: number, e: number) => ({ file: F, range: { start: { line, character: s }, end: { line, character: e } } });
+    assert.deepEqual(p.errors, [
+      { message: "')' without '('", at: at(1, 14, 15), severity: 'error' },
+      { message: "'(' without ')'", at: at(2, 13, 14), severity: 'error' },
+    ]);
+    // An open parenthesis joins the rest of the file into one entry, reported at the parenthesis.
+    const open = parseZoneText(F, ['$ORIGIN example.test.', 'a TXT ( "x"', ' "y" ', 'b A 192.0.2.1'].join('\r\n'));
+    assert.deepEqual(open.records.map(brief), ['a.example.test 3600 TXT ["x","y","b","A","192.0.2.1"]']);
+    assert.deepEqual(open.errors.map((e) => [e.message, e.at]), [["'(' without ')'", at(1, 6, 7)]]);
+  });
+
   it('reports errors with exact locations and keeps loading the rest', () => {
     const text = [
       '$ORIGIN example.test.',
