@@ -93,7 +93,9 @@ function parseEntry(text: string, line: LogicalLine, locate: Locator, source: Po
     });
     return undefined;
   }
-  const [service, type, priv, unpriv, chroot, wakeup, maxproc, command] = tokens.map((t) => t.text);
+  // Read by index: destructuring runs the array iterator protocol, one result object per field
+  // in code not yet optimised (master.cf lines are few per file).
+  const type = tokens[1].text;
   if (!MASTER_TYPES.includes(type)) {
     problems.push({
       kind: 'bad-type',
@@ -130,14 +132,14 @@ function parseEntry(text: string, line: LogicalLine, locate: Locator, source: Po
       });
   }
   const entry: MasterEntry = {
-    service,
+    service: tokens[0].text,
     type,
-    private: priv,
-    unpriv,
-    chroot,
-    wakeup,
-    maxproc,
-    command,
+    private: tokens[2].text,
+    unpriv: tokens[3].text,
+    chroot: tokens[4].text,
+    wakeup: tokens[5].text,
+    maxproc: tokens[6].text,
+    command: tokens[7].text,
     args: args.map((a) => a.text),
     overrides: overrides.map((o) => o.param),
     serviceAt: locate(offset(tokens[0].start), endOffset(tokens[0].end)),
