@@ -143,8 +143,12 @@ function node<K extends ScannedLiteral['kind']>(
 /** Nested sets and lists scanned at most this deep (deeper ones are read from the tree). */
 const MAX_NESTING = 32;
 
+/** Just after the blanks from `i`; never reads past the text's end (a read there deoptimised the loop). */
 export function skipBlanks(text: string, i: number): number {
-  for (let c = text.charCodeAt(i); c < 128 && CLASSES[c] & BLANK; c = text.charCodeAt(++i));
+  for (const end = text.length; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || (CLASSES[c] & BLANK) === 0) break;
+  }
   return i;
 }
 
@@ -153,31 +157,45 @@ export function skipBlanks(text: string, i: number): number {
  * when the first is not one, or when the scan cannot tell whether more keys follow (a comment).
  */
 export function scanKeys(text: string, i: number): ScannedKeys | undefined {
-  const keys: ScannedKey[] = [];
-  const valueFrom = scanKeysInto(keys, text, i);
+  const keys = scanKeyList(text, i);
+  const valueFrom = keys ? valueFromAfter(text, keys) : DECLINED;
   // One result site for both kinds: code first run late (an incomplete prefix) deoptimised
   // the optimised function.
-  return valueFrom !== DECLINED && keys.length ? ({ keys, complete: valueFrom >= 0, valueFrom } as ScannedKeys) : undefined;
+  return valueFrom !== DECLINED ? ({ keys: keys!, complete: valueFrom >= 0, valueFrom } as ScannedKeys) : undefined;
 }
 
-/** scanKeysInto's result when the scan cannot tell whether more keys follow. */
+/** valueFromAfter's result when the scan cannot tell whether more keys follow. */
 const DECLINED = -2;
 
 /**
- * scanKeys without a result object (a scanned set reads every binding's keys): the keys are
- * added to `keys`; returns `valueFrom` (-1 for a prefix, DECLINED).
+ * A binding's plain keys from `i`, dot-separated, as far as they go; undefined when the first
+ * is not one. The list is made with its first key: a push onto an empty list (small-integer
+ * elements until then) deoptimised the optimised push.
  */
-function scanKeysInto(keys: ScannedKey[], text: string, i: number): number {
+function scanKeyList(text: string, i: number): ScannedKey[] | undefined {
+  let key = scanKey(text, i);
+  if (!key) return undefined;
+  const keys = [key];
   for (;;) {
-    const key = scanKey(text, i);
-    if (!key) return -1;
+    const dot = skipBlanks(text, key.end);
+    if (text.charCodeAt(dot) !== DOT) return keys;
+    key = scanKey(text, skipBlanks(text, dot + 1));
+    if (!key) return keys;
     keys.push(key);
-    i = skipBlanks(text, key.end);
-    const c = text.charCodeAt(i);
-    if (c === EQUALS) return i + 1;
-    if (c !== DOT) return DECLINED;
-    i = skipBlanks(text, i + 1);
   }
+}
+
+/**
+ * What follows a binding's keys: just after its `=` (where the value starts), -1 for a prefix
+ * (a `.` before a key that is not plain), DECLINED for anything else.
+ */
+function valueFromAfter(text: string, keys: readonly ScannedKey[]): number {
+  const i = skipBlanks(text, keys[keys.length - 1].end);
+  const c = text.charCodeAt(i);
+  // Compared with `.` every time: a comparison first made late (the first prefix) deoptimised
+  // the optimised function.
+  const dot = c === DOT;
+  return c === EQUALS ? i + 1 : dot ? -1 : DECLINED;
 }
 
 /**
@@ -332,13 +350,13 @@ function scanSet(text: string, start: number, nesting: number, skip: (text: stri
   let i = skip(text, start + 1);
   while (text.charCodeAt(i) !== CLOSE_BRACE) {
     // As scanKeys and scanValueToSemicolon, without their result objects for every binding.
-    const keys: ScannedKey[] = [];
-    const valueFrom = scanKeysInto(keys, text, i);
+    const keys = scanKeyList(text, i);
+    const valueFrom = keys ? valueFromAfter(text, keys) : -1;
     if (valueFrom < 0) return undefined;
     const value = scanValue(text, skipBlanks(text, valueFrom), nesting);
     const end = value ? endOfBinding(text, value) : -1;
     if (end < 0) return undefined;
-    bindings.push({ keys, value: value!, start: i, end });
+    bindings.push({ keys: keys!, value: value!, start: i, end });
     i = skip(text, end);
   }
   return node('set', start, i + 1, NONE, bindings);
@@ -351,6 +369,7 @@ function scanSet(text: string, start: number, nesting: number, skip: (text: stri
 export function skipLayout(text: string, i: number): number {
   for (;;) {
     i = skipBlanks(text, i);
+    if (i >= text.length) return i; // a module's layout runs to its end: no read past it
     const c = text.charCodeAt(i);
     if (c === HASH) {
       const eol = text.indexOf('\n', i);

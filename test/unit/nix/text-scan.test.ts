@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ScannedLiteral } from '../../../server/src/nix/text-scan';
-import { scanBindingValue, scanKeys, scanModuleSet } from '../../../server/src/nix/text-scan';
+import { scanBindingValue, scanKeys, scanModuleSet, skipBlanks, skipLayout } from '../../../server/src/nix/text-scan';
 
 const kindOf = (text: string) => scanBindingValue(text, 0)?.value.kind ?? '-';
 
@@ -50,6 +50,28 @@ test('keys: complete up to `=`, a prefix before a key that is not plain, or noth
   assert.deepEqual(keys('a."${x}" = 1;'), [['a'], false, -1]);
   assert.deepEqual(keys('a b = 1;'), undefined);
   assert.deepEqual(keys('if = 1;'), undefined);
+  assert.deepEqual(keys('a . b . c = 1;'), [['a', 'b', 'c'], true, 11]);
+  assert.deepEqual(keys('a . "q.r"\t= 1;'), [['a', 'q.r'], true, 11]);
+  assert.deepEqual(keys('a . if = 1;'), [['a'], false, -1]);
+  assert.deepEqual(keys('a.b # c\n = 1;'), undefined);
+  // At the text's end: after `=`, before a key that never comes, or with nothing after a key.
+  assert.deepEqual(keys('a.b ='), [['a', 'b'], true, 5]);
+  assert.deepEqual(keys('a.b.'), [['a', 'b'], false, -1]);
+  assert.deepEqual(keys('a.b '), undefined);
+  assert.deepEqual(keys(''), undefined);
+});
+
+test('blanks and layout are skipped up to the text end, never past it', () => {
+  assert.equal(skipBlanks('a \t\r\n', 1), 5);
+  assert.equal(skipBlanks('a  ', 3), 3);
+  assert.equal(skipBlanks('a', 5), 5); // a start past the end is returned as it is
+  assert.equal(skipBlanks('a \u00a0', 1), 2); // only ASCII blanks
+  assert.equal(skipLayout('{ } # last line', 3), 15);
+  assert.equal(skipLayout('{ } # c\n  ', 3), 10);
+  assert.equal(skipLayout('{ } /* c */\n', 3), 12);
+  assert.equal(skipLayout('{ } /* open', 3), 11);
+  assert.equal(skipLayout('{ } / x', 3), 4);
+  assert.equal(skipLayout('{ } x', 3), 4);
 });
 
 test('every scanned value has the same fields, whatever its kind', () => {
