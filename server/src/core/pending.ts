@@ -14,3 +14,15 @@ export function then<T, R>(value: Pending<T>, f: (value: T) => Pending<R>): Pend
 export function settled<T>(value: Pending<T>): Promise<T> {
   return value instanceof Promise ? value : Promise.resolve(value);
 }
+
+/**
+ * `settled(f(a, b, c))` for a promise-returning entry point: a throw becomes a rejection, as
+ * from an async function. The arguments are passed on, not captured: no closure per call.
+ */
+export function settledCall<A, B, C, T>(f: (a: A, b: B, c: C) => Pending<T>, a: A, b: B, c: C): Promise<T> {
+  try {
+    return settled(f(a, b, c));
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}

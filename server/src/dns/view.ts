@@ -18,7 +18,7 @@ import { LiveResolver } from './resolver';
 import { evaluateSpf } from './spf';
 import type { ZoneSet } from './zones';
 import { zoneSource } from './zones';
-import { settled, then, type Pending } from '../core/pending';
+import { settledCall, then, type Pending } from '../core/pending';
 
 export interface DnsViewOptions {
   readonly mode: DnsMode;
@@ -199,11 +199,7 @@ export function createDnsView(options: DnsViewOptions): ManagedDnsView {
    */
   function query(name: string, type: RRType, qo: QueryOptions = {}): Promise<DnsAnswer> {
     // A throw rejects, as it did from the async function this was.
-    try {
-      return settled(answer(name, type, qo));
-    } catch (e) {
-      return Promise.reject(e);
-    }
+    return settledCall(answer, name, type, qo);
   }
 
   function answer(name: string, type: RRType, qo: QueryOptions): Pending<DnsAnswer> {
@@ -232,20 +228,16 @@ export function createDnsView(options: DnsViewOptions): ManagedDnsView {
   }
 
   function reverse(address: string, qo: QueryOptions = {}): Promise<ReverseResult> {
-    try {
-      return settled(reverseOf(address, qo));
-    } catch (e) {
-      return Promise.reject(e);
-    }
+    return settledCall(reverseOf, address, qo, undefined);
   }
 
   function ptr(address: string, qo: QueryOptions = {}): Promise<DnsAnswer> {
-    try {
-      const ip = parseIp(address);
-      return settled(ip ? ptrOf(ip, qo) : malformed(address));
-    } catch (e) {
-      return Promise.reject(e);
-    }
+    return settledCall(ptrOfText, address, qo, undefined);
+  }
+
+  function ptrOfText(address: string, qo: QueryOptions): Pending<DnsAnswer> {
+    const ip = parseIp(address);
+    return ip ? ptrOf(ip, qo) : malformed(address);
   }
 
   function ptrOf(ip: ParsedIp, qo: QueryOptions): Pending<DnsAnswer> {
