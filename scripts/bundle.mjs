@@ -86,11 +86,22 @@ async function escapeNonAscii(file) {
 
 const entries = [
   { in: 'client/src/extension.ts', out: 'dist/client.js', external: ['vscode'] },
-  { in: 'server/src/main.ts', out: 'dist/server.js', external: [], plugins: [lspLibrariesAside, yamlWithoutDebugEnv, treeSitterCommonJs] },
+  // `supported`: dynamic imports become requires. The CLI compiles this bundle through
+  // vm.Script (server/src/cli/code-cache.ts), where an `import()` has no loader to call.
+  {
+    in: 'server/src/main.ts',
+    out: 'dist/server.js',
+    external: [],
+    plugins: [lspLibrariesAside, yamlWithoutDebugEnv, treeSitterCommonJs],
+    supported: { 'dynamic-import': false },
+  },
+  // The CLI's launcher (bin/infra-review.js): a few KB that run dist/server.js through the V8
+  // code cache (server/src/cli/code-cache.ts).
+  { in: 'server/src/cli-launch.ts', out: 'dist/cli.js', external: [] },
 ];
 for (const e of entries) {
   if (!existsSync(`${root}${e.in}`)) continue;
-  await build({ ...common, entryPoints: [`${root}${e.in}`], outfile: `${root}${e.out}`, external: e.external, plugins: e.plugins });
+  await build({ ...common, entryPoints: [`${root}${e.in}`], outfile: `${root}${e.out}`, external: e.external, plugins: e.plugins, supported: e.supported });
   await escapeNonAscii(`${root}${e.out}`);
 }
 for (const [library, file] of Object.entries(LSP_LIBRARIES)) {

@@ -3,8 +3,8 @@
  * workspace and --zone, cache, resolvers), the edit kit and the rules. Shared by the CLI and
  * the language server so both produce the same findings.
  */
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { userCacheDir } from '../core/cache-dir';
 import { classifyFile } from '../core/files';
 import type { SourceFile } from '../core/source';
 import type { DnsAnswer, DnsMode, DnsView } from '../dns/types';
@@ -27,7 +27,7 @@ export interface WorkspaceConfig {
 }
 
 export function defaultCacheDir(): string {
-  return toSlash(join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'infra-review'));
+  return toSlash(userCacheDir());
 }
 
 export function defaultAnalyzers(): readonly FormatAnalyzer[] {
