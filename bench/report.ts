@@ -14,6 +14,8 @@ export interface BenchResults {
     hosts: number;
     nixFiles: number;
     checkMs: number;
+    /** The same check with the CLI's code cache off (INFRA_REVIEW_CODE_CACHE=off). */
+    checkNoCacheMs: number;
     floorMs: number;
     checkRuns: number[];
     floorRuns: number[];
@@ -83,13 +85,13 @@ export function renderReport(r: BenchResults, budgets: readonly Budget[]): { tab
   L.push('');
   L.push('### Cold analysis (whole processes)');
   L.push('');
-  L.push(`\`infra-review check FLEET --dns off --format json\` (zone files of the fleet answer DNS) beside the parse floor \`node out/bench/parse-floor.js FLEET\` (find, read and parse the same \`.nix\` files with the same grammar). Medians of ${r.cold[0]?.checkRuns.length ?? 0} runs each, check and floor interleaved.`);
+  L.push(`\`infra-review check FLEET --dns off --format json\` (zone files of the fleet answer DNS) beside the parse floor \`node out/bench/parse-floor.js FLEET\` (find, read and parse the same \`.nix\` files with the same grammar). Medians of ${r.cold[0]?.checkRuns.length ?? 0} runs each, check and floor interleaved. Every run analyses everything from scratch; \`check\` starts from the V8 code cache of the CLI's own code (bytecode only, written by an untimed first run, as a user's first run writes it); the columns "no code cache" are the same runs with \`INFRA_REVIEW_CODE_CACHE=off\`, interleaved with them (same output).`);
   L.push('');
-  L.push('| hosts | .nix files | check ms | floor ms | check / floor | check ms per host | per host vs smallest | findings | internal errors |');
-  L.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  L.push('| hosts | .nix files | check ms | floor ms | check / floor | check ms, no code cache | no code cache / floor | check ms per host | per host vs smallest | findings | internal errors |');
+  L.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   const base = r.cold[0];
   for (const c of r.cold) {
-    L.push(`| ${c.hosts} | ${c.nixFiles} | ${fmt(c.checkMs)} | ${fmt(c.floorMs)} | ${(c.checkMs / c.floorMs).toFixed(2)}× | ${fmt(c.checkMs / c.hosts, 2)} | ${(c.checkMs / c.hosts / (base.checkMs / base.hosts)).toFixed(2)}× | ${c.findings} | ${c.internalErrors} |`);
+    L.push(`| ${c.hosts} | ${c.nixFiles} | ${fmt(c.checkMs)} | ${fmt(c.floorMs)} | ${(c.checkMs / c.floorMs).toFixed(2)}× | ${fmt(c.checkNoCacheMs)} | ${(c.checkNoCacheMs / c.floorMs).toFixed(2)}× | ${fmt(c.checkMs / c.hosts, 2)} | ${(c.checkMs / c.hosts / (base.checkMs / base.hosts)).toFixed(2)}× | ${c.findings} | ${c.internalErrors} |`);
   }
   if (r.cold.length > 1) {
     const big = r.cold[r.cold.length - 1];
