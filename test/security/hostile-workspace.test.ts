@@ -83,7 +83,15 @@ describe('no execution', () => {
     const forbidden = /from ['"](node:)?(child_process|vm|worker_threads|cluster)['"]|require\(['"](node:)?(child_process|vm|worker_threads)['"]\)|(?<![\w.])eval\((?=[^)\s])(?![^)]*:)|new Function\(/;
     const files = [...sources(join(REPO_ROOT, 'server/src')), ...sources(join(REPO_ROOT, 'client/src'))];
     assert.ok(files.length > 50);
-    const offenders = files.filter((f) => forbidden.test(readFileSync(f, 'utf8')));
+    // The one exception: the CLI's launcher compiles infra-review's own bundle through vm.Script
+    // to use V8's code cache (it never sees a workspace file); below, that module may import
+    // `vm` and nothing else on the list, and the bundle of the server and the analysis does not
+    // contain it.
+    const launcherCache = join(REPO_ROOT, 'server/src/cli/code-cache.ts');
+    const offenders = files.filter((f) => forbidden.test(f === launcherCache ? readFileSync(f, 'utf8').replace(/^import \{ Script \} from 'node:vm';$/m, '') : readFileSync(f, 'utf8')));
     assert.deepEqual(offenders, []);
+    const importers = files.filter((f) => /from ['"]\.\/cli\/code-cache['"]|from ['"]\.\/code-cache['"]/.test(readFileSync(f, 'utf8')));
+    assert.deepEqual(importers, [join(REPO_ROOT, 'server/src/cli-launch.ts')]);
+    assert.doesNotMatch(readFileSync(join(REPO_ROOT, 'dist/server.js'), 'utf8'), /require\("(node:)?(vm|child_process|worker_threads|cluster)"\)/);
   });
 });

@@ -10,7 +10,9 @@
  * V8 checks its own version, the flags and the length of the source, not the source itself:
  * the file name is a hash of the bundle's bytes, the Node version and the flags, so a rebuilt
  * bundle never meets the bytecode of another one. A missing, unreadable or rejected cache only
- * costs the compile time; `INFRA_REVIEW_CODE_CACHE=off` turns the cache off.
+ * costs the compile time; `INFRA_REVIEW_CODE_CACHE=off` turns the cache off. Only the CLI's
+ * launcher uses this (the language server loads its bundle as usual), and it only ever
+ * compiles infra-review's own bundle, never anything from a workspace (docs/security.md).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -52,7 +54,7 @@ export interface CodeCacheRun {
 export function runWithCodeCache(bundlePath: string, dir: string | undefined, command: string, flags: readonly string[]): CodeCacheRun {
   const bytes = readFileSync(bundlePath);
   const file = dir === undefined ? undefined : codeCacheFile(dir, bytes, command, flags);
-  const cachedData = file === undefined ? undefined : readIfPresent(file);
+  const cachedData = dir === undefined || file === undefined || !privateToUser(dir) ? undefined : readIfPresent(file);
   const script = new Script(wrapCommonJs(bytes.toString('utf8')), { filename: bundlePath, cachedData });
   const fromCache = cachedData !== undefined && !script.cachedDataRejected;
   if (dir !== undefined && file !== undefined && !fromCache) process.once('exit', () => writeCodeCache(dir, file, script));
@@ -72,9 +74,23 @@ export function wrapCommonJs(text: string): string {
   return `(function (exports, require, module, __filename, __dirname) { ${body}\n});`;
 }
 
+/**
+ * V8 runs what it reads from the cache: only a file in a directory that nobody but this user
+ * can write into, owned by this user and writable by nobody else, is read (as ssh treats its
+ * keys). Anything else is ignored, and the bundle compiles from its source.
+ */
+export function privateToUser(path: string): boolean {
+  try {
+    const st = statSync(path);
+    return (process.getuid === undefined || st.uid === process.getuid()) && (st.mode & 0o022) === 0;
+  } catch {
+    return false;
+  }
+}
+
 function readIfPresent(file: string): Buffer | undefined {
   try {
-    return readFileSync(file);
+    return privateToUser(file) ? readFileSync(file) : undefined;
   } catch {
     return undefined;
   }
@@ -90,6 +106,7 @@ export function writeCodeCache(dir: string, file: string, script: Pick<Script, '
   try {
     const data = script.createCachedData();
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (!privateToUser(dir)) return;
     const temporary = `${file}.${process.pid}.tmp`;
     writeFileSync(temporary, data, { mode: 0o600 });
     renameSync(temporary, file);

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { Script } from 'node:vm';
-import { codeCacheDir, codeCacheFile, wrapCommonJs, writeCodeCache } from '../../../server/src/cli/code-cache';
+import { codeCacheDir, codeCacheFile, privateToUser, wrapCommonJs, writeCodeCache } from '../../../server/src/cli/code-cache';
 
 const FLAGS = ['--no-turbo-inlining'];
 
@@ -80,6 +80,19 @@ test('a bundle runs as a CommonJS module: first run writes its code at exit, the
     assert.deepEqual([third.stdout, third.stderr, third.status], ['ok', 'false', 0]);
     assert.notEqual(readFileSync(join(dir, name), 'utf8'), 'not bytecode');
     assert.equal(run().stderr, 'true');
+    // V8 runs what it reads: a cache file or directory others can write is neither read nor written.
+    assert.equal(statSync(dir).mode & 0o777, 0o700);
+    assert.equal(statSync(join(dir, name)).mode & 0o777, 0o600);
+    chmodSync(join(dir, name), 0o666);
+    assert.ok(!privateToUser(join(dir, name)));
+    assert.equal(run().stderr, 'false');
+    chmodSync(join(dir, name), 0o600);
+    assert.equal(run().stderr, 'true');
+    chmodSync(dir, 0o777);
+    rmSync(join(dir, name));
+    assert.equal(run().stderr, 'false');
+    assert.deepEqual(readdirSync(dir), [], 'nothing written into a directory others can write');
+    chmodSync(dir, 0o700);
     // Without a directory (INFRA_REVIEW_CODE_CACHE=off) the bundle runs and nothing is written.
     rmSync(dir, { recursive: true });
     const off = run(null);
