@@ -28,11 +28,12 @@ export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | und
 }
 
 /**
- * The cache file for this bundle text, run for this command under this runtime and these V8
- * flags. Per command: a cache holds the functions its first run compiled, and a `model` run
- * compiles fewer than a `check`.
+ * The cache file for this bundle text, run for this command under this runtime (Node's
+ * version, architecture and options: `node --some-v8-flag` changes what V8 accepts) and these
+ * V8 flags. Per command: a cache holds the functions its first run compiled, and a `model`
+ * run compiles fewer than a `check`.
  */
-export function codeCacheFile(dir: string, bundle: Buffer, command: string, flags: readonly string[], runtime = `${process.version} ${process.arch}`): string {
+export function codeCacheFile(dir: string, bundle: Buffer, command: string, flags: readonly string[], runtime = `${process.version} ${process.arch} ${process.execArgv.join(' ')}`): string {
   const key = createHash('sha256').update(bundle).update(`\0${runtime}\0${command}\0${flags.join(' ')}`).digest('hex');
   return join(dir, `${key.slice(0, 40)}.v8`);
 }
