@@ -209,12 +209,22 @@ export class HostConfig extends OptionReader {
 
 /** The names the set-valued definitions bind, each once, in definition order (`__` names are internal). */
 export function definedKeys(defs: readonly Def[]): DefinedKey[] {
-  const seen = new Map<string, DefinedKey>();
+  const out: DefinedKey[] = [];
+  // The names listed so far, needed only once a second set may repeat one (one set's names
+  // are distinct, and most options are defined by one set).
+  let seen: Set<string> | undefined;
   for (const d of defs) {
     if (d.value.k !== 'attrs') continue;
-    for (const [k, a] of d.value.attrs) if (!seen.has(k) && !k.startsWith('__')) seen.set(k, { key: k, keyAt: a.keyAt, bindingAt: a.bindingAt });
+    if (out.length && !seen) seen = new Set(out.map((k) => k.key));
+    // forEach, not for-of over entries: code this cold made an entry pair and an iterator
+    // result per name.
+    d.value.attrs.forEach((a, k) => {
+      if (k.startsWith('__') || seen?.has(k)) return;
+      seen?.add(k);
+      out.push({ key: k, keyAt: a.keyAt, bindingAt: a.bindingAt });
+    });
   }
-  return [...seen.values()];
+  return out;
 }
 
 /**

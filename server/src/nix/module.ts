@@ -15,7 +15,7 @@ import { libValue } from './lib';
 import type { ParsedNix } from './parse';
 import type { ScannedLiteral } from './text-scan';
 import { scanFormals as scanFormalsText, skipLayout } from './text-scan';
-import type { Attr, NixValue, Span } from './values';
+import type { Attr, NixValue, Of, Span } from './values';
 import { Lazy, unknownValue } from './values';
 
 export interface ImportRef {
@@ -179,9 +179,7 @@ export function evaluateModuleWith(parsed: ParsedNix, hooks: EvalHooks): ModuleE
     if (t.attrs.has('config') || t.attrs.has('options')) {
       return t.attrs.get('config')?.value.force() ?? { k: 'attrs', attrs: new Map(), at: t.at };
     }
-    const attrs = new Map<string, Attr>();
-    for (const [k, a] of t.attrs) if (!MODULE_META.has(k)) attrs.set(k, a);
-    return { ...t, attrs };
+    return withoutModuleKeys(t);
   });
   let options: Lazy | undefined;
   let optionsDone = false;
@@ -202,6 +200,20 @@ export function evaluateModuleWith(parsed: ParsedNix, hooks: EvalHooks): ModuleE
     // (the editor asks again after each keystroke; large service modules rarely import).
     imports: () => (imports ??= IMPORTS_WORD.test(parsed.file.text) ? listImports(top.force(), parsed) : []),
   };
+}
+
+/** A module's set without its own keys (`imports`, `options`, ...): itself when it has none. */
+function withoutModuleKeys(t: Of<'attrs'>): Of<'attrs'> {
+  let keeps = true;
+  t.attrs.forEach((_, k) => {
+    if (MODULE_META.has(k)) keeps = false;
+  });
+  if (keeps) return t;
+  const attrs = new Map<string, Attr>();
+  t.attrs.forEach((a, k) => {
+    if (!MODULE_META.has(k)) attrs.set(k, a);
+  });
+  return { ...t, attrs };
 }
 
 /**
