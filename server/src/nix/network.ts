@@ -37,13 +37,19 @@ export function winningBool(defs: readonly Def[]): Tri {
   return b === undefined ? 'unknown' : b;
 }
 
+/**
+ * The items of a list option's winning definitions, and the definitions that are unknown.
+ * (Index loops here and below: this code runs a few times per host, mostly unoptimised,
+ * where a for-of makes an iterator and a result object per step.)
+ */
 function listItems(defs: readonly Def[]): { items: NixValue[]; unknowns: NixValue[] } {
   const items: NixValue[] = [];
   const unknowns: NixValue[] = [];
-  for (const d of winning(defs)) {
-    const v = d.value;
+  const won = winning(defs);
+  for (let i = 0; i < won.length; i++) {
+    const v = won[i].value;
     if (v.k === 'list') {
-      for (const i of v.items) items.push(i.force());
+      for (let j = 0; j < v.items.length; j++) items.push(v.items[j].force());
     } else if (v.k === 'unknown') unknowns.push(v);
     else items.push(v);
   }
@@ -100,9 +106,10 @@ class NetworkBuilder {
   networkingInterfaces(): void {
     const interfaces = this.net.under(['interfaces']);
     const defs = interfaces.defs([]);
-    for (const d of defs) {
-      if (d.value.k === 'unknown') this.unknownAddress(d.value, 'networking.interfaces');
-      if (d.value.k === 'attrs') for (const dyn of d.value.dynamic ?? []) this.unknownAddresses.push(unknown(`networking.interfaces: interface name not evaluable (${dyn.reason})`, this.loc.of(dyn.keyAt)));
+    for (let i = 0; i < defs.length; i++) {
+      const v = defs[i].value;
+      if (v.k === 'unknown') this.unknownAddress(v, 'networking.interfaces');
+      if (v.k === 'attrs' && v.dynamic) for (const dyn of v.dynamic) this.unknownAddresses.push(unknown(`networking.interfaces: interface name not evaluable (${dyn.reason})`, this.loc.of(dyn.keyAt)));
     }
     for (const { key, bindingAt } of definedKeys(defs)) {
       const iface = interfaces.under([key]);
@@ -115,12 +122,16 @@ class NetworkBuilder {
         ...(useDHCP !== undefined ? { dhcp: this.triVal(useDHCP, useDHCPDefs, `networking.interfaces.${key}.useDHCP`, 'yes', 'no') } : {}),
       };
       this.interfaces.push(decl);
-      for (const fam of [4, 6] as const) {
-        const { items, unknowns } = listItems(iface.defs([`ipv${fam}`, 'addresses']));
-        for (const u of unknowns) this.unknownAddress(u, `networking.interfaces.${key}.ipv${fam}.addresses`);
-        for (const item of items) this.addressItem(item, key, fam);
-      }
+      this.interfaceAddresses(iface, key, 4);
+      this.interfaceAddresses(iface, key, 6);
     }
+  }
+
+  /** `networking.interfaces.<key>.ipv<fam>.addresses`. */
+  private interfaceAddresses(iface: OptionReader, key: string, fam: Family): void {
+    const { items, unknowns } = listItems(iface.defs([fam === 4 ? 'ipv4' : 'ipv6', 'addresses']));
+    for (let i = 0; i < unknowns.length; i++) this.unknownAddress(unknowns[i], `networking.interfaces.${key}.ipv${fam}.addresses`);
+    for (let i = 0; i < items.length; i++) this.addressItem(items[i], key, fam);
   }
 
   private addressItem(item: NixValue, iface: string, fam: Family): void {
@@ -153,16 +164,19 @@ class NetworkBuilder {
   }
 
   defaultGateways(): void {
-    for (const fam of [4, 6] as const) {
-      const option = fam === 4 ? 'defaultGateway' : 'defaultGateway6';
-      for (const d of this.net.effective([option])) {
-        const v = d.value;
-        if (v.k === 'str') this.gateway(v, fam, undefined, `networking.${option}`);
-        else if (v.k === 'attrs') {
-          const addr = this.attr(v, 'address');
-          const iface = knownString(this.attr(v, 'interface'))?.s;
-          if (addr) this.gateway(addr, fam, iface, `networking.${option}`);
-        }
+    this.defaultGateway(4, 'defaultGateway');
+    this.defaultGateway(6, 'defaultGateway6');
+  }
+
+  private defaultGateway(fam: Family, option: 'defaultGateway' | 'defaultGateway6'): void {
+    const defs = this.net.effective([option]);
+    for (let i = 0; i < defs.length; i++) {
+      const v = defs[i].value;
+      if (v.k === 'str') this.gateway(v, fam, undefined, `networking.${option}`);
+      else if (v.k === 'attrs') {
+        const addr = this.attr(v, 'address');
+        const iface = knownString(this.attr(v, 'interface'))?.s;
+        if (addr) this.gateway(addr, fam, iface, `networking.${option}`);
       }
     }
   }
@@ -279,8 +293,7 @@ export function extractNetwork(cfg: OptionReader, loc: Locations, net = cfg.unde
     dynamicV6 = enableIPv6 === 'unknown' ? 'unknown' : combine(kernelRa, sd.dhcp6, sd.ra, nm, dhcpcdRuns);
   }
 
-  const { items: ports } = listItems(net.defs(['firewall', 'allowedTCPPorts']));
-  const openTcpPorts = [...new Set(ports.filter((p) => p.k === 'int').map((p) => (p.k === 'int' ? p.n : 0)))].sort((x, y) => x - y);
+  const openTcpPorts = sortedDistinctInts(listItems(net.defs(['firewall', 'allowedTCPPorts'])).items);
 
   return {
     interfaces: b.interfaces,
@@ -292,6 +305,21 @@ export function extractNetwork(cfg: OptionReader, loc: Locations, net = cfg.unde
     unknownAddresses: b.unknownAddresses,
     openTcpPorts,
   };
+}
+
+/** The integers among some values, ascending, each once. */
+function sortedDistinctInts(values: readonly NixValue[]): number[] {
+  const ints: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v.k === 'int') ints.push(v.n);
+  }
+  ints.sort((x, y) => x - y);
+  // Equal numbers are adjacent now: keep the first of each run.
+  let n = 0;
+  for (let i = 0; i < ints.length; i++) if (n === 0 || ints[i] !== ints[n - 1]) ints[n++] = ints[i];
+  ints.length = n;
+  return ints;
 }
 
 /** `accept_ra` and `autoconf` of `all` and `default`, each pair switching SLAAC off when both are 0. */
@@ -312,9 +340,9 @@ function kernelAcceptsRa(cfg: OptionReader): Tri {
     const s = knownString(v);
     return s && /^\d+$/.test(s.s.trim()) ? Number(s.s.trim()) : 'unknown';
   };
-  for (const [allName, defaultName] of RA_SYSCTLS) {
-    const all = sysctl(allName);
-    const dflt = sysctl(defaultName);
+  for (let i = 0; i < RA_SYSCTLS.length; i++) {
+    const all = sysctl(RA_SYSCTLS[i][0]);
+    const dflt = sysctl(RA_SYSCTLS[i][1]);
     if (all === 0 && dflt === 0) return false;
     if (all === 'unknown' || dflt === 'unknown') return 'unknown';
   }

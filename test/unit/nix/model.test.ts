@@ -251,3 +251,13 @@ test('a mkIf inside a submodule value (an address entry, a gateway) is decided b
   assert.deepEqual(addrs(byName('off')), []);
   assert.deepEqual(gws(byName('off')), []);
 });
+
+test('open TCP ports: the integers of every module, ascending, each once', async () => {
+  const root = '/ws';
+  const files: SourceFile[] = [
+    { path: '/ws/host.nix', kind: 'nix', text: '{ imports = [ ./web.nix ]; networking.hostName = "p"; networking.firewall.allowedTCPPorts = [ 443 22 "8080" 80 443 ]; }' },
+    { path: '/ws/web.nix', kind: 'nix', text: '{ networking.firewall.allowedTCPPorts = [ 80 8443 22 ]; }' },
+  ];
+  const r = await analyzeNix(files, { root });
+  assert.deepEqual(r.hosts[0].network.openTcpPorts, [22, 80, 443, 8443]);
+});
