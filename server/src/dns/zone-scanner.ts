@@ -48,7 +48,6 @@ export class ZoneScanner {
     const length = text.length;
     this.count = 0;
     this.broken = false;
-    this.blankOwner = this.lineBlank;
     // An entry ends only at a line break outside parentheses: each call starts outside them.
     let depth = 0;
     let parenStart = 0;
@@ -60,15 +59,10 @@ export class ZoneScanner {
         if (depth === 0) {
           this.lineBlank = startsBlank(text, i);
           if (this.count > 0) break;
-          this.blankOwner = this.lineBlank;
         }
         continue;
       }
       if (c === SPACE || c === TAB) { i++; continue; }
-      if (c === SEMICOLON) {
-        while (i < length && !isLineBreak(text.charCodeAt(i))) i++;
-        continue;
-      }
       if (c === OPEN) {
         if (depth === 0) parenStart = i;
         depth++;
@@ -82,30 +76,21 @@ export class ZoneScanner {
         continue;
       }
       const start = i;
-      if (c === QUOTE) {
-        i++;
-        let closed = false;
-        while (i < length) {
-          const d = text.charCodeAt(i);
-          if (d === BACKSLASH && i + 1 < length) { i += 2; continue; }
-          if (d === QUOTE) { closed = true; i++; break; }
-          if (isLineBreak(d) && depth === 0) break;
-          i++;
-        }
-        if (!closed) {
-          this.report('unterminated quoted string', start, i);
-          this.broken = true;
-        }
-        this.push(start, i, true);
-        continue;
+      const quoted = c === QUOTE;
+      const comment = c === SEMICOLON;
+      // Every run evaluates the same expressions (see runEnd): `topLevel` too, and the closing quote is added, or 0.
+      const topLevel = depth === 0;
+      const kind = quoted ? (topLevel ? QUOTED_AT_TOP : QUOTED_NESTED) : comment ? COMMENT : TOKEN;
+      // The run of a comment or a quoted string starts after its opening character.
+      const end = runEnd(text, start + (quoted || comment ? 1 : 0), kind);
+      const closed = end < length && text.charCodeAt(end) === QUOTE;
+      i = end + (quoted && closed ? 1 : 0);
+      if (comment) continue;
+      if (quoted && !closed) {
+        this.report('unterminated quoted string', start, i);
+        this.broken = true;
       }
-      while (i < length) {
-        const d = text.charCodeAt(i);
-        if (d === BACKSLASH && i + 1 < length) { i += 2; continue; }
-        if (d === SPACE || d === TAB || d === LF || d === CR || d === SEMICOLON || d === OPEN || d === CLOSE || d === QUOTE) break;
-        i++;
-      }
-      this.push(start, i, false);
+      this.push(start, i, quoted);
     }
     // The text ended inside parentheses. One exit for both ends: a path taken only at the end
     // of a file had no type feedback when the loop was optimised, and deoptimised it.
@@ -134,14 +119,54 @@ export class ZoneScanner {
 
   private push(start: number, end: number, quoted: boolean): void {
     const k = this.count++;
+    // The entry's line is the one its first token is on (a line with only a comment is none).
+    // Not set in `next` at each such line: its first one is the file's first comment, read
+    // before the scanner has type feedback (see runEnd).
+    if (k === 0) this.blankOwner = this.lineBlank;
     this.starts[k] = start;
     this.ends[k] = end;
     this.quoteWidth[k] = quoted ? 1 : 0;
   }
 }
 
-function isLineBreak(c: number): boolean {
-  return c === LF || c === CR;
+/**
+ * What ends a run, by kind: a token ends at white space, a line break or `;()"`; a comment
+ * at a line break; a quoted string at its closing quote, and at a line break outside
+ * parentheses. ENDS holds, per ASCII character, the kinds of run it ends.
+ */
+const TOKEN = 1;
+const COMMENT = 2;
+const QUOTED_NESTED = 4;
+const QUOTED_AT_TOP = 8;
+const ENDS = new Uint8Array(128);
+for (const c of [SPACE, TAB, SEMICOLON, OPEN, CLOSE]) ENDS[c] = TOKEN;
+ENDS[LF] = ENDS[CR] = TOKEN | COMMENT | QUOTED_AT_TOP;
+ENDS[QUOTE] = TOKEN | QUOTED_NESTED | QUOTED_AT_TOP;
+
+/**
+ * The end of the run of kind `kind` starting at i (after a comment's `;` or a string's opening
+ * quote): the offset of the character that ends it, or the text's length. `\` escapes the
+ * next character, except in a comment.
+ *
+ * Tokens, comments and quoted strings share this one loop, and `next` evaluates the same
+ * expressions for each of them, for a reason that is V8's: a function gets its type feedback
+ * only after it has run a while, so a comment at the top of the first file is read without
+ * any, and a file may hold no quoted string. A comment loop and a quoted-string loop of their
+ * own had no feedback when the scanner was optimised during the first file, and each
+ * deoptimised it when it first ran (a cold check of the 1,600-host fleet, whose zone files
+ * start with a comment and whose first TXT record is in the fourth file: two deoptimisations
+ * and recompilations, zone loading 35 M instructions and a whole check about 50 M dearer).
+ */
+function runEnd(text: string, i: number, kind: number): number {
+  const length = text.length;
+  const escapes = kind !== COMMENT;
+  while (i < length) {
+    const d = text.charCodeAt(i);
+    if (d === BACKSLASH && escapes && i + 1 < length) { i += 2; continue; }
+    if (d < 128 && (ENDS[d] & kind) !== 0) break;
+    i++;
+  }
+  return i;
 }
 
 /** Whether the line starting at i begins with white space (i may be the end: reading past it deoptimises the scan). */

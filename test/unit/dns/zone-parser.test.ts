@@ -56,6 +56,19 @@ describe('zone parser', () => {
     assert.deepEqual(p.records[1].at!.range, { start: { line: 5, character: 0 }, end: { line: 6, character: 14 } });
   });
 
+  it('ends comments, quoted strings and other tokens each at their own characters', () => {
+    const p = parseZoneText(F, [
+      '; a comment with "a quote and a backslash \\',
+      '$ORIGIN example.test.',
+      'a TXT x"y" ; "not a string',
+      '; only a comment: the next line\'s blank owner is still a',
+      '  TXT ( "two',
+      'lines" ) "\\"" z\\ y',
+    ].join('\n'));
+    assert.deepEqual(p.errors, []);
+    assert.deepEqual(p.records.map(brief), ['a.example.test 3600 TXT ["x","y"]', 'a.example.test 3600 TXT ["two\\nlines","\\"","z y"]']);
+  });
+
   it('reports a stray and an unclosed parenthesis once each, and still loads their entries', () => {
     const p = parseZoneText(F, ['$ORIGIN example.test.', 'a A 192.0.2.1 )', 'b TXT "" "x" ( "y"', '   "z"'].join('\n'));
     assert.deepEqual(p.records.map(brief), ['a.example.test 3600 A "192.0.2.1"', 'b.example.test 3600 TXT ["","x","y","z"]']);
