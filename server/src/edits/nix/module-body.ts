@@ -3,7 +3,7 @@
  * through `{ config, lib, ... }:`, `let … in`, `with …;`, `lib.mkIf`, `lib.mkMerge [ … ]`.
  */
 import type { Node, Tree } from 'web-tree-sitter';
-import { attrPathKeys, bindingSetOf } from '../../nix/syntax';
+import { attrPathKeys, bindingPathKeys, bindingSetOf } from '../../nix/syntax';
 import { literalAttrsetsOf } from './expression-shapes';
 
 export interface ModuleBody {
@@ -30,9 +30,16 @@ export function inheritedNames(node: Node): string[] {
   return attrPathKeys(attrs).filter((k): k is string => k !== null);
 }
 
-/** The first attribute name a binding defines (`networking` for `networking.hostName = …`). */
+/**
+ * The first attribute name a binding defines (`networking` for `networking.hostName = …`).
+ * Read from the text where `bindingPathKeys` can (nearly every binding of an error-free
+ * file): reading the attrpath's nodes takes several round trips into wasm per key, and every
+ * file a fix edits has all its top-level bindings read here.
+ */
 function firstKeys(binding: Node): (string | null)[] {
   if (binding.type !== 'binding') return inheritedNames(binding);
+  const keys = bindingPathKeys(binding);
+  if (keys) return [keys[0] ?? null];
   const path = binding.childForFieldName('attrpath');
   return path ? [attrPathKeys(path)[0] ?? null] : [];
 }
