@@ -16,11 +16,28 @@ export interface ModuleBody {
   readonly prefix: readonly string[];
 }
 
-/** The bindings (`binding`, `inherit`, `inherit_from`) of an attribute set literal. */
-export function bindingsOf(attrset: Node): Node[] {
+/**
+ * Bindings by attribute set node. A module's top-level sets are the same node objects for
+ * every fix in the file (moduleBodyOf keeps them per tree): the full-form test and each
+ * fix's path lookup read their bindings, each read several round trips into wasm.
+ */
+const bindingsByNode = new WeakMap<Node, readonly Node[]>();
+
+/** The bindings (`binding`, `inherit`, `inherit_from`) of an attribute set literal (read-only: shared). */
+export function bindingsOf(attrset: Node): readonly Node[] {
+  let bindings = bindingsByNode.get(attrset);
+  if (!bindings) bindingsByNode.set(attrset, (bindings = readBindings(attrset)));
+  return bindings;
+}
+
+function readBindings(attrset: Node): Node[] {
   const set = bindingSetOf(attrset);
   if (!set) return [];
-  return set.namedChildren.filter((c) => c.type === 'binding' || c.type === 'inherit' || c.type === 'inherit_from');
+  // A node's type is a call into wasm: read once per child.
+  return set.namedChildren.filter((c) => {
+    const type = c.type;
+    return type === 'binding' || type === 'inherit' || type === 'inherit_from';
+  });
 }
 
 /** Names an `inherit` / `inherit (x)` defines. */
