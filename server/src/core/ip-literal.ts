@@ -5,7 +5,7 @@
  * stays the authority for the rest (an IPv4 tail in IPv6) and for what the URL parser refuses.
  */
 import { Address6 } from 'ip-address';
-import { formatIpv6Groups, hexOnlyIpv6Text, ipv6Groups } from './ipv6-text';
+import { canonicalIpv6Groups, formatIpv6Groups, hexOnlyIpv6Text, ipv6Groups } from './ipv6-text';
 
 export interface IpLiteral {
   readonly family: 4 | 6;
@@ -40,6 +40,8 @@ function parseUncached(raw: string): IpLiteral | undefined {
   // Without `%zone` and `/len`, ip-address accepts only hex digits, ':' and a dotted-quad
   // tail: anything else is rejected here, without the exception the library would throw.
   if (!t.includes(':') || !IPV6_CHARS.test(t)) return undefined;
+  const groups = canonicalIpv6Groups(t);
+  if (groups !== undefined) return fromIpv6Bits(groupBits(groups), t);
   const hexOnly = hexOnlyIpv6Text(t);
   if (hexOnly !== undefined) return fromIpv6Bits(groupBits(ipv6Groups(hexOnly)), hexOnly);
   const a = tryAddress6(t);

@@ -68,3 +68,30 @@ export function ipv6Groups(text: string): number[] {
   }
   return groups;
 }
+
+/**
+ * The eight groups of `text` when it is already the RFC 5952 text of an address (as zone
+ * files, the DNS client and most configurations write it), else undefined: the text is its
+ * own canonical form exactly when formatting its groups gives it back, so the URL parser
+ * (hexOnlyIpv6Text) is needed only for other spellings.
+ */
+export function canonicalIpv6Groups(text: string): number[] | undefined {
+  if (text.length > 39 || !HEX_AND_COLONS.test(text)) return undefined;
+  const gap = text.indexOf('::');
+  const head = gap < 0 ? text.split(':') : gap === 0 ? [] : text.slice(0, gap).split(':');
+  const tail = gap < 0 || gap + 2 === text.length ? [] : text.slice(gap + 2).split(':');
+  // Checked before any group is written, so the array keeps its eight small integers.
+  if (gap < 0 ? head.length !== 8 : head.length + tail.length > 6) return undefined;
+  const groups = [0, 0, 0, 0, 0, 0, 0, 0];
+  for (let i = 0; i < head.length; i++) if (!setGroup(groups, i, head[i])) return undefined;
+  for (let i = 0; i < tail.length; i++) if (!setGroup(groups, 8 - tail.length + i, tail[i])) return undefined;
+  return formatIpv6Groups(groups) === text ? groups : undefined;
+}
+
+/** One group from 1-4 hex digits (the caller has checked the characters). */
+function setGroup(groups: number[], i: number, piece: string): boolean {
+  if (piece.length === 0 || piece.length > 4) return false;
+  groups[i] = parseInt(piece, 16);
+  return true;
+}
+
