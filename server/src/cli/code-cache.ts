@@ -3,13 +3,13 @@
  * time it runs; a cold `check` compiles most of its megabyte of JavaScript that way, in every
  * process. Here the bundle is compiled through `vm.Script`, and the first run leaves, at exit,
  * the bytecode of every function it compiled in the user's cache directory; later runs start
- * from it (about 5% of a cold `check` of a 1,600-host fleet, docs/benchmarks.md item 62).
- * Only compiled code is cached, never anything read from the analysed files: each run still
- * analyses everything from scratch.
+ * from it (about 4% of a cold `check` of a 1,600-host fleet; docs/benchmarks.md item 62,
+ * docs/adr/0004-cli-code-cache.md). Only compiled code is cached, never anything read from the
+ * analysed files: each run still analyses everything from scratch.
  *
  * V8 checks its own version, the flags and the length of the source, not the source itself:
- * the file name is a hash of the bundle's bytes, the Node version and the flags, so a rebuilt
- * bundle never meets the bytecode of another one. A missing, unreadable or rejected cache only
+ * the file name is a hash of the bundle's bytes, the command, Node's version and options and
+ * the flags, so a rebuilt bundle never meets the bytecode of another one. A missing, unreadable or rejected cache only
  * costs the compile time; `INFRA_REVIEW_CODE_CACHE=off` turns the cache off. Only the CLI's
  * launcher uses this (the language server loads its bundle as usual), and it only ever
  * compiles infra-review's own bundle, never anything from a workspace (docs/security.md).
@@ -54,11 +54,11 @@ export interface CodeCacheRun {
  */
 export function runWithCodeCache(bundlePath: string, dir: string | undefined, command: string, flags: readonly string[]): CodeCacheRun {
   const bytes = readFileSync(bundlePath);
-  const file = dir === undefined ? undefined : codeCacheFile(dir, bytes, command, flags);
-  const cachedData = dir === undefined || file === undefined || !privateToUser(dir) ? undefined : readIfPresent(file);
+  const cache = dir === undefined ? undefined : { dir, file: codeCacheFile(dir, bytes, command, flags) };
+  const cachedData = cache && privateToUser(cache.dir) ? readIfPresent(cache.file) : undefined;
   const script = new Script(wrapCommonJs(bytes.toString('utf8')), { filename: bundlePath, cachedData });
   const fromCache = cachedData !== undefined && !script.cachedDataRejected;
-  if (dir !== undefined && file !== undefined && !fromCache) process.once('exit', () => writeCodeCache(dir, file, script));
+  if (cache && !fromCache) process.once('exit', () => writeCodeCache(cache.dir, cache.file, script));
   const module = { exports: {} as unknown, filename: bundlePath, id: bundlePath };
   const wrapper = script.runInThisContext() as (exports: unknown, require: NodeRequire, module: unknown, filename: string, dirname: string) => void;
   wrapper.call(module.exports, module.exports, createRequire(bundlePath), module, bundlePath, dirname(bundlePath));
