@@ -78,7 +78,8 @@ export function wrapCommonJs(text: string): string {
 /**
  * V8 runs what it reads from the cache: only a file in a directory that nobody but this user
  * can write into, owned by this user and writable by nobody else, is read (as ssh treats its
- * keys). Anything else is ignored, and the bundle compiles from its source.
+ * keys). Anything else is ignored, and the bundle compiles from its source. (On Windows, where
+ * Node reports files as writable by all, the cache is never used.)
  */
 export function privateToUser(path: string): boolean {
   try {
@@ -117,13 +118,19 @@ export function writeCodeCache(dir: string, file: string, script: Pick<Script, '
   }
 }
 
-/** Removes all but the newest few caches of other bundles or runtimes. */
+/** A temporary file this old was left by a process that died before its rename. */
+const ORPHAN_MS = 10 * 60 * 1000;
+
+/** Removes all but the newest few caches of other bundles or runtimes, and orphaned temporary files. */
 function pruneOthers(dir: string, current: string): void {
-  const others = readdirSync(dir)
-    .filter((name) => name.endsWith('.v8'))
-    .map((name) => join(dir, name))
-    .filter((path) => path !== current)
-    .map((path) => ({ path, mtime: statSync(path).mtimeMs }))
-    .sort((a, b) => b.mtime - a.mtime);
+  const now = Date.now();
+  const others: { path: string; mtime: number }[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (name.endsWith('.tmp')) {
+      if (now - statSync(path).mtimeMs > ORPHAN_MS) rmSync(path, { force: true });
+    } else if (name.endsWith('.v8') && path !== current) others.push({ path, mtime: statSync(path).mtimeMs });
+  }
+  others.sort((a, b) => b.mtime - a.mtime);
   for (const old of others.slice(KEEP_OTHERS)) rmSync(old.path, { force: true });
 }

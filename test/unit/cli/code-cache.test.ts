@@ -46,11 +46,15 @@ test('writing the cache replaces the file whole and keeps only a few caches of o
       writeFileSync(f, 'x');
       utimesSync(f, 1000 + i, 1000 + i);
     });
+    // A writer that died before its rename long ago, and one writing now.
+    writeFileSync(join(dir, 'dead.v8.1.tmp'), 'x');
+    utimesSync(join(dir, 'dead.v8.1.tmp'), 1000, 1000);
+    writeFileSync(join(dir, 'busy.v8.2.tmp'), 'x');
     const file = join(dir, 'current.v8');
     writeCodeCache(dir, file, { createCachedData: () => Buffer.from('bytecode') });
     assert.equal(readFileSync(file, 'utf8'), 'bytecode');
-    // The five newest others stay; no temporary file is left.
-    assert.deepEqual(readdirSync(dir).sort(), ['current.v8', 'old2.v8', 'old3.v8', 'old4.v8', 'old5.v8', 'old6.v8']);
+    // The five newest others stay; no temporary file of this write is left, an old orphan goes.
+    assert.deepEqual(readdirSync(dir).sort(), ['busy.v8.2.tmp', 'current.v8', 'old2.v8', 'old3.v8', 'old4.v8', 'old5.v8', 'old6.v8']);
     // A directory that cannot be made is not an error: the next run compiles again.
     writeCodeCache(join(file, 'not-a-dir'), join(file, 'not-a-dir', 'x.v8'), { createCachedData: () => Buffer.from('') });
   } finally {
