@@ -204,11 +204,10 @@ export function evaluateModuleWith(parsed: ParsedNix, hooks: EvalHooks): ModuleE
 
 /** A module's set without its own keys (`imports`, `options`, ...): itself when it has none. */
 function withoutModuleKeys(t: Of<'attrs'>): Of<'attrs'> {
-  let keeps = true;
-  t.attrs.forEach((_, k) => {
-    if (MODULE_META.has(k)) keeps = false;
-  });
-  if (keeps) return t;
+  // A handful of lookups, not a walk over every binding of the set.
+  let hasModuleKey = false;
+  for (const k of MODULE_META) if (t.attrs.has(k)) hasModuleKey = true;
+  if (!hasModuleKey) return t;
   const attrs = new Map<string, Attr>();
   t.attrs.forEach((a, k) => {
     if (!MODULE_META.has(k)) attrs.set(k, a);
