@@ -2,7 +2,7 @@
  * Facts of one compose file, before files of a project are merged. Fields a file does not
  * write stay undefined, so an override file only changes what it mentions.
  */
-import { isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, type Document, type Node } from './yaml-lib';
 import type { Locator, SourceFile } from '../core/source';
 import { lineIndexOf, locatorFor } from '../core/source';
 import { captureComposeLayout, type ComposeLayout } from '../edits/compose';

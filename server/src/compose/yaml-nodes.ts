@@ -2,7 +2,7 @@
  * Small helpers over `yaml` nodes that keep source ranges: block maps with merge keys
  * (`<<: *anchor`) and aliases resolved, and the exact offsets of a scalar's text.
  */
-import { isAlias, isCollection, isMap, isScalar, isSeq, visit, type Alias, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isAlias, isCollection, isMap, isScalar, isSeq, visit, type Alias, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from './yaml-lib';
 
 export interface Entry {
   /** The key as compose reads it (`String` of the resolved key). */

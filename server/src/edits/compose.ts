@@ -21,7 +21,7 @@
  * layout does not describe (sequences, flow collections, aliases, deeper paths).
  */
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
-import { Document as YamlDocument, isCollection, isMap, isScalar, isSeq, parseDocument, stringify, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { YamlDocument, isCollection, isMap, isScalar, isSeq, parseDocument, stringify, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from '../compose/yaml-lib';
 import { mapEntries } from '../compose/yaml-nodes';
 import type { FileEdit } from '../core/finding';
 import { LineIndex } from '../core/text';
