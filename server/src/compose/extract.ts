@@ -11,7 +11,7 @@ import { known, unknown, type Val } from '../core/value';
 import type { ComposeEnvVar, ComposeNetwork, ComposePort, ComposeService, SyntaxProblem } from '../model/types';
 import { fillHoles, interpolate, type Env } from './interpolate';
 import { longPortSummary, normalizeProtocol, parseShortPort } from './ports';
-import { deref, mapEntries, nodeSpan, scalarContentStart, scalarString, seqItems } from './yaml-nodes';
+import { COMPOSE_PARSE_OPTIONS, deref, mapEntries, nodeSpan, scalarContentStart, scalarString, seqItems } from './yaml-nodes';
 
 export interface ServiceFacts {
   readonly name: string;
@@ -121,7 +121,7 @@ export function extractComposeFile(file: SourceFile, env: Env): ComposeFileFacts
   // Offsets, not line/col: Locators turn them into LSP UTF-16 positions.
   let doc: ReturnType<typeof parseDocument>;
   try {
-    doc = parseDocument(file.text, { merge: true, prettyErrors: false, uniqueKeys: true });
+    doc = parseDocument(file.text, COMPOSE_PARSE_OPTIONS);
   } catch (e) {
     // The yaml parser recurses per nesting level: thousands of levels overflow the stack.
     // Such a file is unreadable (compose itself refuses it), not an internal error.

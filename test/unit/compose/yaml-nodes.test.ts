@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isAlias, parseDocument, visit, type Alias } from 'yaml';
-import { aliasTarget, deref, mapEntries } from '../../../server/src/compose/yaml-nodes';
+import { Document, isAlias, isScalar, parseDocument, visit, type Alias } from 'yaml';
+import { aliasTarget, COMPOSE_PARSE_OPTIONS, deref, mapEntries } from '../../../server/src/compose/yaml-nodes';
 
 const parse = (text: string) => parseDocument(text, { merge: true, uniqueKeys: true });
 
@@ -85,4 +85,74 @@ test('aliasTarget: an alias that is not part of the document is resolved by the 
   const detached = inDoc.clone() as Alias;
   assert.equal(aliasTarget(doc, detached), detached.resolve(doc));
   assert.ok(aliasTarget(doc, detached) !== undefined);
+});
+
+// COMPOSE_PARSE_OPTIONS puts the string tag first for plain scalars that start with none of the
+// characters a typed plain scalar can start with, worked out from these very tags. Should the
+// library change them, this fails: work the character class out again (yaml-nodes.ts).
+test('COMPOSE_PARSE_OPTIONS: the tags the plain-string shortcut was worked out from are the library\'s', () => {
+  const typed = (version: '1.1' | '1.2') =>
+    (new Document(null, { version, merge: true }).schema.tags as { tag: string; default?: unknown; test?: RegExp; collection?: string }[])
+      .filter((t) => t.default && t.test && !t.collection)
+      .map((t) => `${t.tag.replace('tag:yaml.org,2002:', '')} /${t.test!.source}/${t.test!.flags}`);
+  assert.deepEqual(typed('1.2'), [
+    'null /^(?:~|[Nn]ull|NULL)?$/',
+    'bool /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/',
+    'int /^0o[0-7]+$/',
+    'int /^[-+]?[0-9]+$/',
+    'int /^0x[0-9a-fA-F]+$/',
+    'float /^(?:[-+]?\\.(?:inf|Inf|INF)|\\.nan|\\.NaN|\\.NAN)$/',
+    'float /^[-+]?(?:\\.[0-9]+|[0-9]+(?:\\.[0-9]*)?)[eE][-+]?[0-9]+$/',
+    'float /^[-+]?(?:\\.[0-9]+|[0-9]+\\.[0-9]*)$/',
+    'merge /^<<$/',
+  ]);
+  assert.deepEqual(typed('1.1'), [
+    'null /^(?:~|[Nn]ull|NULL)?$/',
+    'bool /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/',
+    'bool /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/',
+    'int /^[-+]?0b[0-1_]+$/',
+    'int /^[-+]?0[0-7_]+$/',
+    'int /^[-+]?[0-9][0-9_]*$/',
+    'int /^[-+]?0x[0-9a-fA-F_]+$/',
+    'float /^(?:[-+]?\\.(?:inf|Inf|INF)|\\.nan|\\.NaN|\\.NAN)$/',
+    'float /^[-+]?(?:[0-9][0-9_]*)?(?:\\.[0-9_]*)?[eE][-+]?[0-9]+$/',
+    'float /^[-+]?(?:[0-9][0-9_]*)?\\.[0-9_]*$/',
+    'merge /^<<$/',
+    'int /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/',
+    'float /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\\.[0-9_]*$/',
+    'timestamp /^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$/',
+  ]);
+});
+
+test('COMPOSE_PARSE_OPTIONS: the same nodes, errors and warnings as the library\'s own tag order', () => {
+  const plainOptions = { merge: true, prettyErrors: false, uniqueKeys: true };
+  const shape = (text: string, options: object) => {
+    const doc = parseDocument(text, options);
+    const nodes: unknown[] = [];
+    visit(doc, {
+      Node(_key, n) {
+        if (!isScalar(n)) return void nodes.push([n.constructor.name, n.range]);
+        const v = n.value;
+        const value = typeof v === 'symbol' ? v.description : typeof v === 'bigint' || v instanceof Date || v instanceof Uint8Array ? String(v) : v;
+        nodes.push([typeof v, value, n.type, n.tag, n.format, n.minFractionDigits, n.source, n.range]);
+      },
+    });
+    const problems = (list: readonly { code: string; message: string; pos: unknown }[]) => list.map((e) => [e.code, e.message, e.pos]);
+    return JSON.stringify([nodes, problems(doc.errors), problems(doc.warnings)]);
+  };
+  // Pieces of every typed form of both schemas and of what they are not, joined at random.
+  const pieces = ['~', 'n', 'N', 'ull', 'L', 't', 'T', 'rue', 'f', 'F', 'alse', 'y', 'Y', 'es', 'o', 'O', 'n', 'ff', 'e', 'E', 'x', 'b', 'a',
+    '0', '1', '7', '9', '_', ':', '.', '+', '-', '<', '<<', 'inf', 'nan', ' ', '#', '@', '!', '&', '*', '|', '>', '=', "'", '"', '[', '{',
+    ',', '%', '?', '/', '\\', '\t', '\u00e9', '\u00a0', '0x', '0o', '0b', '2001-12-14', '1:30', 'abc'];
+  // Every pair of pieces (`e1` is a float in YAML 1.1), then longer ones at random.
+  const words = pieces.flatMap((a) => pieces.map((b) => a + b));
+  let seed = 7;
+  const random = (k: number) => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % k;
+  for (let i = 0; i < 1000; i++) words.push(pieces[random(pieces.length)] + pieces[random(pieces.length)] + pieces[random(pieces.length)]);
+  const texts = words.flatMap((s) => [
+    `k: ${s}\n${s}: v\nl:\n- ${s}\n`,
+    `%YAML 1.1\n---\nk: ${s}\n${s}: {${s}: ${s}}\n`,
+    `- !!str ${s}\n- !!bool ${s}\n- !!float ${s}\n- !!merge ${s}\n`,
+  ]);
+  for (const text of texts) assert.equal(shape(text, COMPOSE_PARSE_OPTIONS), shape(text, plainOptions), text);
 });
