@@ -143,7 +143,7 @@ test('COMPOSE_PARSE_OPTIONS: the same nodes, errors and warnings as the library\
   // Pieces of every typed form of both schemas and of what they are not, joined at random.
   const pieces = ['~', 'n', 'N', 'ull', 'L', 't', 'T', 'rue', 'f', 'F', 'alse', 'y', 'Y', 'es', 'o', 'O', 'n', 'ff', 'e', 'E', 'x', 'b', 'a',
     '0', '1', '7', '9', '_', ':', '.', '+', '-', '<', '<<', 'inf', 'nan', ' ', '#', '@', '!', '&', '*', '|', '>', '=', "'", '"', '[', '{',
-    ',', '%', '?', '/', '\\', '\t', '\u00e9', '\u00a0', '0x', '0o', '0b', '2001-12-14', '1:30', 'abc'];
+    ',', '%', '?', '/', '\\', '\t', '\u00e9', '\u00a0', '0x', '0o', '0b', '2001-12-14', '1:30', 'abc', 'e+1', 'E-2', 'e_', '12345'];
   // Every pair of pieces (`e1` is a float in YAML 1.1), then longer ones at random.
   const words = pieces.flatMap((a) => pieces.map((b) => a + b));
   let seed = 7;
