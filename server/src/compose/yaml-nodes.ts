@@ -64,9 +64,16 @@ export function aliasTarget(doc: Document, alias: Alias): Node | undefined {
  */
 const PLAIN_STRING = /^(?:[^~NnYyTtOoFfEe0-9+\-.<]|[Ee](?![0-9+-])|[NnYyTtOoFf][^]{5})/;
 
+const isStringTag = (t: Tags[number]): t is ScalarTag => typeof t === 'object' && t.tag === 'tag:yaml.org,2002:str';
+
+/** The library's string tag and its copy with PLAIN_STRING, made once (every document asks). */
+let plainString: { readonly of: ScalarTag; readonly tag: ScalarTag } | undefined;
+
 function plainStringsFirst(tags: Tags): Tags {
-  const str = tags.find((t): t is ScalarTag => typeof t === 'object' && t.tag === 'tag:yaml.org,2002:str');
-  return str ? [{ ...str, test: PLAIN_STRING }, ...tags] : tags;
+  const str = tags.find(isStringTag);
+  if (!str) return tags;
+  if (plainString?.of !== str) plainString = { of: str, tag: { ...str, test: PLAIN_STRING } };
+  return ([plainString.tag] as Tags).concat(tags);
 }
 
 /** How the compose analysis parses a file: `<<` merges as compose reads them, duplicate keys reported. */
