@@ -34,10 +34,21 @@ async function targets(dns: Lookups, r: RelayRef, name: string): Promise<string[
   return [name];
 }
 
-/** Names (of the hop) that have both A and AAAA; undefined when DNS could not say. */
-export async function dualStackTargets(dns: Lookups, r: RelayRef): Promise<DualStack[] | undefined> {
+/** Tables of `Lookups.derived`: a hop name's dual-stack targets, through its MX or as written. */
+const VIA_MX = {};
+const AS_WRITTEN = {};
+
+/**
+ * Names (of the hop) that have both A and AAAA; undefined when DNS could not say. Once per
+ * analysis and hop name (read-only): a fleet's compose relays name the same smarthost.
+ */
+export function dualStackTargets(dns: Lookups, r: RelayRef): Promise<readonly DualStack[] | undefined> {
   const name = hostNameOf(r.hop);
-  if (!name) return [];
+  if (!name) return Promise.resolve([]);
+  return dns.derived(r.mxLookup ? VIA_MX : AS_WRITTEN, name, () => dualStackOf(dns, r, name));
+}
+
+async function dualStackOf(dns: Lookups, r: RelayRef, name: string): Promise<DualStack[] | undefined> {
   const names = await targets(dns, r, name);
   if (!names) return undefined;
   const out: DualStack[] = [];

@@ -17,6 +17,8 @@ interface Memo {
   readonly ptr: Map<string, Promise<DnsAnswer>>;
   /** By domain, then by address. */
   readonly spf: Map<string, Map<string, Promise<SpfResult>>>;
+  /** Values rules derive from answers (`Lookups.derived`), by table (module constants), then by key. */
+  readonly derived: Map<object, Map<string, Promise<unknown>>>;
 }
 const memos = new WeakMap<InfraModel, WeakMap<DnsView, Memo>>();
 
@@ -26,7 +28,7 @@ function memoOf(slice: InfraModel, dns: DnsView): Memo {
   let byView = memos.get(model);
   if (!byView) memos.set(model, (byView = new WeakMap()));
   let memo = byView.get(dns);
-  if (!memo) byView.set(dns, (memo = { query: new Map(), reverse: new Map(), ptr: new Map(), spf: new Map() }));
+  if (!memo) byView.set(dns, (memo = { query: new Map(), reverse: new Map(), ptr: new Map(), spf: new Map(), derived: new Map() }));
   return memo;
 }
 
@@ -61,6 +63,12 @@ export interface Lookups {
   /** The PTR answer alone, for a rule that needs the names and not their confirmation. */
   ptr(address: string): Promise<DnsAnswer>;
   spf(ip: string, domain: string): Promise<SpfResult>;
+  /**
+   * `run()` once per analysis for each key of `table` (a module-level object naming what is
+   * derived): for values that depend only on the key and the answers, which several items of a
+   * rule ask for (a fleet's compose relays name one smarthost). The result is shared: read-only.
+   */
+  derived<T>(table: object, key: string, run: () => Promise<T>): Promise<T>;
 }
 
 export function lookups(model: InfraModel, dns: DnsView): Lookups {
@@ -73,6 +81,7 @@ export function lookups(model: InfraModel, dns: DnsView): Lookups {
     reverse: (address) => once(memo.reverse, address, () => dns.reverse(address)),
     ptr: (address) => once(memo.ptr, address, () => dns.ptr(address)),
     spf: (ip, domain) => once(submap(memo.spf, domain), ip, () => dns.spf(ip, domain)),
+    derived: <T>(table: object, key: string, run: () => Promise<T>) => once(submap(memo.derived, table), key, run) as Promise<T>,
   };
 }
 
