@@ -1,4 +1,5 @@
 /** postfix-bind-address-not-on-host: smtp_bind_address(6) names an address the host cannot have. */
+import type { PostfixInstance } from '../../model/types';
 import type { RawFinding, Rule } from '../types';
 import { effectiveValue } from '../../postfix/effective';
 import { fix } from '../support/fixes';
@@ -8,6 +9,12 @@ import { joinList } from '../support/mail-auth';
 import { bindSettings, SMTP_CLIENT } from '../support/postfix';
 
 const ID = 'postfix-bind-address-not-on-host';
+
+/** smtp_bind_address_enforce = yes for the SMTP client: read only for a finding (most instances have none). */
+function isEnforced(instance: PostfixInstance): boolean {
+  const enforce = effectiveValue(instance, 'smtp_bind_address_enforce', SMTP_CLIENT);
+  return enforce.kind !== 'unknown' && /^(yes|true|1)$/i.test(enforce.value.trim());
+}
 
 export const postfixBindAddressNotOnHost: Rule = {
   meta: {
@@ -36,8 +43,6 @@ export const postfixBindAddressNotOnHost: Rule = {
       const host = hostById(ctx.model, instance.host);
       if (!host || isInferredHost(host)) continue;
       const configured = configuredAddresses(host);
-      const enforce = effectiveValue(instance, 'smtp_bind_address_enforce', SMTP_CLIENT);
-      const enforced = enforce.kind !== 'unknown' && /^(yes|true|1)$/i.test(enforce.value.trim());
       for (const { param, family, service } of bindSettings(instance)) {
         if (param.value === null || param.value.includes('$')) continue;
         const ip = parseAddress(param.value);
@@ -54,7 +59,7 @@ export const postfixBindAddressNotOnHost: Rule = {
           at: param.valueAt,
           message:
             `${param.name} = ${ip.text}${where} is not an address of host ${host.name} (${has}), and nothing on the host could assign it: ` +
-            (enforced
+            (isEnforced(instance)
               ? 'with smtp_bind_address_enforce = yes Postfix defers every delivery'
               : 'Postfix logs a bind warning and sends from whatever address the kernel picks, so the PTR/SPF prepared for the bind address do not apply'),
           related: same.flatMap((a) => (a.at ? [{ at: a.at, message: `${a.ip.text} is configured here` }] : [])),
