@@ -2,7 +2,7 @@
 // number of calls in progress, and on failure the error a loop would have thrown.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ahead, mapInOrder } from '../../../server/src/rules/support/in-order';
+import { ahead, allAhead, mapInOrder } from '../../../server/src/rules/support/in-order';
 
 /** A call per item that finishes after `delays[item]` turns of the event loop. */
 function delayed(delays: readonly number[], log: string[]) {
@@ -71,4 +71,25 @@ test('ahead: a promise awaited later does not count as an unhandled rejection', 
   } finally {
     process.off('unhandledRejection', onUnhandled);
   }
+});
+
+test('allAhead: asks every item at once, answers in item order; no items share one settled empty answer', async () => {
+  const asked: number[] = [];
+  const answers = allAhead([3, 1, 2], async (i) => {
+    asked.push(i);
+    await new Promise((r) => setImmediate(r));
+    return i * 10;
+  });
+  assert.deepEqual(asked, [3, 1, 2]);
+  assert.deepEqual(await answers, [30, 10, 20]);
+  const none = allAhead([], async () => 1);
+  assert.equal(none, allAhead([], async () => 2));
+  assert.deepEqual(await none, []);
+  assert.ok(Object.isFrozen(await none));
+  // A failure is handled until awaited, then thrown.
+  const failing = allAhead([1], async () => {
+    throw new Error('no answer');
+  });
+  await new Promise((r) => setImmediate(r));
+  await assert.rejects(failing, /no answer/);
 });

@@ -15,7 +15,7 @@ import type { DnsAnswer, DnsRecord } from '../../dns/types';
 import type { AddressClaim, Host, InfraModel, PostfixInstance } from '../../model/types';
 import { wholeModel } from '../../model/types';
 import { recordsOf, type Lookups } from './dns';
-import { ahead } from './in-order';
+import { ahead, allAhead, NO_ANSWERS } from './in-order';
 import { isGlobalV6, isSlaacForm, parseAddress, sameNetwork, type Ip } from './ip';
 import { oncePerObject } from './memo';
 
@@ -89,13 +89,19 @@ export function isInferredHost(host: Host): boolean {
   return host.kind === 'postfix';
 }
 
-/** Configured addresses; for a standalone Postfix host, the A/AAAA of its names (inferred). */
-export async function hostAddresses(host: Host, look: Lookups): Promise<readonly HostAddress[]> {
-  if (!isInferredHost(host)) return configuredAddresses(host);
+/**
+ * Configured addresses; for a standalone Postfix host, the A/AAAA of its names (inferred).
+ * Not an async function: a configured host's are known at once, and rules ask for every host.
+ */
+export function hostAddresses(host: Host, look: Lookups): Promise<readonly HostAddress[]> {
+  return isInferredHost(host) ? inferredAddresses(host, look) : Promise.resolve(configuredAddresses(host));
+}
+
+async function inferredAddresses(host: Host, look: Lookups): Promise<readonly HostAddress[]> {
   const out = [...configuredAddresses(host)];
   const seen = new Set(out.map((a) => a.ip.text));
   // Every question asked at once, the answers read in the order a loop would.
-  const answers = await Promise.all(host.names.map((n) => bothFamilies(n.name, look)));
+  const answers = await bothFamilies(host.names.map((n) => n.name), look);
   host.names.forEach((n, i) => {
     for (const [type, answer] of [['A', answers[i].a], ['AAAA', answers[i].aaaa]] as const) {
       for (const r of recordsOf(answer, type)) {
@@ -109,10 +115,27 @@ export async function hostAddresses(host: Host, look: Lookups): Promise<readonly
   return out;
 }
 
-/** A name's A and AAAA answers, both questions on their way at once. */
-async function bothFamilies(name: string, look: Lookups): Promise<{ a: DnsAnswer; aaaa: DnsAnswer }> {
-  const [a, aaaa] = await Promise.all([look.query(name, 'A'), look.query(name, 'AAAA')]);
-  return { a, aaaa };
+interface Families {
+  readonly a: DnsAnswer;
+  readonly aaaa: DnsAnswer;
+}
+
+/**
+ * Each name's A and AAAA answers, every question on its way at once, asked in the order a loop
+ * over the names would ask them (A, then AAAA). One combinator for all of them: an async
+ * function and a `Promise.all` per name were a visible part of every host's walk.
+ */
+function bothFamilies(names: readonly string[], look: Lookups): Promise<readonly Families[]> {
+  if (names.length === 0) return NO_ANSWERS;
+  const asked: Promise<DnsAnswer>[] = [];
+  for (let i = 0; i < names.length; i++) asked.push(look.query(names[i], 'A'), look.query(names[i], 'AAAA'));
+  return Promise.all(asked).then(inPairs);
+}
+
+function inPairs(answers: readonly DnsAnswer[]): Families[] {
+  const out: Families[] = [];
+  for (let i = 0; i < answers.length; i += 2) out.push({ a: answers[i], aaaa: answers[i + 1] });
+  return out;
 }
 
 const owners = new WeakMap<InfraModel, Map<string, Host[]>>();
@@ -191,7 +214,7 @@ export async function hostNamesWithDns(host: Host, look: Lookups): Promise<HostN
   const candidates = mxCandidates(q.domains, await q.mx);
   ptrCandidates(candidates, q.addresses, await q.ptrs);
   const asked = candidatesToAsk(host, candidates, out, look.model);
-  const answers = await Promise.all(asked.map((name) => bothFamilies(name, look)));
+  const answers = await bothFamilies(asked, look);
   addMatchedCandidates(host, own, candidates, asked, answers, out);
   return [...out.values()];
 }
@@ -199,24 +222,25 @@ export async function hostNamesWithDns(host: Host, look: Lookups): Promise<HostN
 interface FirstQuestions {
   readonly own: Promise<readonly HostAddress[]>;
   readonly configured: readonly string[];
-  readonly configuredAnswers: Promise<{ a: DnsAnswer; aaaa: DnsAnswer }[]>;
+  readonly configuredAnswers: Promise<readonly Families[]>;
   readonly domains: Host['mailDomains'];
-  readonly mx: Promise<DnsAnswer[]>;
+  readonly mx: Promise<readonly DnsAnswer[]>;
   readonly addresses: readonly HostAddress[];
-  readonly ptrs: Promise<DnsAnswer[]>;
+  readonly ptrs: Promise<readonly DnsAnswer[]>;
 }
 
 /** The questions of the first round, all on their way. */
 function firstQuestions(host: Host, look: Lookups): FirstQuestions {
-  const own = ahead(hostAddresses(host, look));
+  // A configured host's addresses are settled already: nothing to mark handled.
+  const own = isInferredHost(host) ? ahead(hostAddresses(host, look)) : hostAddresses(host, look);
   const configured = uniqueNames(host.names.map((n) => n.name));
-  const configuredAnswers = ahead(Promise.all(configured.map((name) => bothFamilies(name, look))));
+  const configuredAnswers = ahead(bothFamilies(configured, look));
   const domains = host.mailDomains.slice(0, MAX_MAIL_DOMAINS);
-  const mx = ahead(Promise.all(domains.map((d) => look.query(d.domain, 'MX'))));
+  const mx = allAhead(domains, (d) => look.query(d.domain, 'MX'));
   const addresses = configuredAddresses(host).filter((x) => x.ip.family === 4 || isGlobalV6(x.ip)).slice(0, MAX_PTR_ADDRESSES);
   // The PTR names are only candidates (asked forward below when no host names them), so their
   // forward confirmation, which `reverse` adds, is not needed here.
-  const ptrs = ahead(Promise.all(addresses.map((a) => look.ptr(a.ip.text))));
+  const ptrs = allAhead(addresses, (a) => look.ptr(a.ip.text));
   return { own, configured, configuredAnswers, domains, mx, addresses, ptrs };
 }
 
@@ -227,7 +251,7 @@ interface Candidate {
   readonly at?: Location;
 }
 
-function configuredNames(host: Host, configured: readonly string[], answers: readonly { a: DnsAnswer; aaaa: DnsAnswer }[]): Map<string, HostNameInfo> {
+function configuredNames(host: Host, configured: readonly string[], answers: readonly Families[]): Map<string, HostNameInfo> {
   const out = new Map<string, HostNameInfo>();
   for (const n of host.names) {
     if (out.has(n.name)) continue;
@@ -272,7 +296,7 @@ function addMatchedCandidates(
   own: readonly HostAddress[],
   candidates: readonly Candidate[],
   asked: readonly string[],
-  answers: readonly { a: DnsAnswer; aaaa: DnsAnswer }[],
+  answers: readonly Families[],
   out: Map<string, HostNameInfo>,
 ): void {
   const ownSet = new Set(own.map((a) => a.ip.text));

@@ -44,3 +44,15 @@ export function ahead<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => undefined);
   return promise;
 }
+
+/** The settled answer to no questions, shared (read-only). */
+export const NO_ANSWERS: Promise<readonly never[]> = Promise.resolve(Object.freeze([]));
+
+/**
+ * `ahead(Promise.all(items.map(ask)))`, asked at once; for no items, one shared settled
+ * promise that cannot reject: most hosts of a fleet ask no MX, and a combinator and a handler
+ * per empty list were a visible part of a host's walk.
+ */
+export function allAhead<T, R>(items: readonly T[], ask: (item: T) => Promise<R>): Promise<readonly R[]> {
+  return items.length === 0 ? NO_ANSWERS : ahead(Promise.all(items.map(ask)));
+}
