@@ -262,3 +262,30 @@ describe('view answers from zones without waiting on I/O', () => {
     await assert.rejects(broken.reverse('192.0.2.7'), /boom/);
   });
 });
+
+describe('SPF evaluations and the zones', () => {
+  const zone = (spf: string) =>
+    loadZoneText('/w/spf.test.zone', `$ORIGIN spf.test.\n$TTL 300\n@ IN SOA ns hostmaster 1 7200 900 1209600 300\n@ IN TXT "${spf}"\n@ IN MX 10 mx\nmx IN A 192.0.2.25\nmx IN AAAA 2001:db8::25\n`);
+
+  it('ask each zone question once per zone-set version; onAnswer still sees every answer', async () => {
+    const zones = ZoneSet.of(zone('v=spf1 mx -all'));
+    const answers: string[] = [];
+    const view = createDnsView({ mode: 'off', zones, onAnswer: (a) => answers.push(`${a.name} ${a.type}`) });
+    const lookups: string[] = [];
+    const lookup = zones.lookupNormalized.bind(zones);
+    zones.lookupNormalized = (name, type) => (lookups.push(`${name} ${type}`), lookup(name, type));
+    const first = await view.spf('192.0.2.25', 'spf.test');
+    const again = await view.spf('192.0.2.99', 'spf.test');
+    assert.equal(first.verdict, 'pass');
+    assert.equal(again.verdict, 'fail');
+    assert.deepEqual(lookups, ['spf.test TXT', 'spf.test MX', 'mx.spf.test A']);
+    assert.deepEqual(answers, ['spf.test TXT', 'spf.test MX', 'mx.spf.test A', 'spf.test TXT', 'spf.test MX', 'mx.spf.test A']);
+    // A changed zone is read again.
+    zones.replace(zone('v=spf1 ip4:192.0.2.99 -all'));
+    assert.equal((await view.spf('192.0.2.99', 'spf.test')).verdict, 'pass');
+    assert.deepEqual(lookups.slice(3), ['spf.test TXT']);
+    // Plain queries are not affected.
+    await view.query('spf.test', 'TXT');
+    assert.deepEqual(lookups.slice(4), ['spf.test TXT']);
+  });
+});
