@@ -6,7 +6,7 @@ import type { RelatedInfo } from '../../core/finding';
 import type { Location } from '../../core/text';
 import type { Host, InfraModel, PostfixInstance } from '../../model/types';
 import type { Lookups } from './dns';
-import { hostAddresses, hostById, v6Facts, type HostAddress } from './hosts';
+import { hostAddresses, hostById, isInferredHost, v6Facts, type HostAddress } from './hosts';
 import { isGlobalV6, type Ip } from './ip';
 import { smtpClientView, type SmtpClientView } from './postfix';
 
@@ -44,8 +44,12 @@ export interface Source {
   readonly describe: string;
 }
 
-/** Global IPv6 addresses of the host: configured ones, or for a standalone host, inferred from DNS. */
-export async function globalV6(host: Host, look: Lookups): Promise<HostAddress[]> {
+/**
+ * Global IPv6 addresses of the host: configured ones (the list `v6Facts` keeps: several rules
+ * ask for every sending instance), or for a standalone host, inferred from DNS. Read-only.
+ */
+export async function globalV6(host: Host, look: Lookups): Promise<readonly HostAddress[]> {
+  if (!isInferredHost(host)) return v6Facts(host).staticGlobal;
   return (await hostAddresses(host, look)).filter((a) => isGlobalV6(a.ip));
 }
 
