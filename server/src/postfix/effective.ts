@@ -74,7 +74,10 @@ export function effectiveValue(instance: PostfixInstance, name: string, service?
   const lookup: Lookup = (n) => {
     if (n === MYDOMAIN_HELPER) return mydomainFromHostname(lookup);
     if (stack.includes(n)) return { kind: 'unknown', reason: `$${n} refers to itself: ${[...stack.slice(stack.indexOf(n)), n].join(' → ')}` };
-    const r = rawOf(n);
+    return valueOf(n, rawOf(n));
+  };
+  /** The value of `n` whose setting or default is `r`. */
+  const valueOf = (n: string, r: ReturnType<typeof rawOf>): ReturnType<Lookup> => {
     if (r.kind === 'unknown' || r.kind === 'undefined') return r;
     if (r.kind === 'set') {
       if (r.param.value === null) return { kind: 'unknown', reason: `${n}: ${r.param.unknownReason ?? 'not evaluable'}` };
@@ -91,7 +94,8 @@ export function effectiveValue(instance: PostfixInstance, name: string, service?
   if (top.kind === 'unknown') return top;
   if (top.kind === 'undefined') return { kind: 'unknown', reason: `${name} is not a parameter Postfix knows, and it is not set` };
   if (top.kind === 'set' && top.param.value === null) return { kind: 'unknown', reason: top.param.unknownReason ?? 'not evaluable', param: top.param };
-  const r = lookup(name);
+  // The name's setting is known already (`lookup` would find it again).
+  const r = name === MYDOMAIN_HELPER ? lookup(name) : valueOf(name, top);
   if (r.kind !== 'value') {
     const reason = r.kind === 'unknown' ? r.reason : 'undefined';
     return top.kind === 'set' ? { kind: 'unknown', reason, param: top.param } : { kind: 'unknown', reason };

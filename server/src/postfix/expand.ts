@@ -13,6 +13,8 @@ export type Expansion = { readonly ok: true; readonly value: string } | { readon
 const NAME = /^[A-Za-z0-9_]+/;
 
 export function expand(text: string, lookup: Lookup): Expansion {
+  // Most values reference nothing: the walk below would copy them character by character.
+  if (text.indexOf('$') < 0) return { ok: true, value: text };
   let out = '';
   let i = 0;
   while (i < text.length) {

@@ -37,6 +37,11 @@ describe('expansion', () => {
   ];
   for (const [input, expected] of cases) test(input, () => assert.deepEqual(expand(input, lookup), { ok: true, value: expected }));
   test('unbalanced braces are unknown, not guessed', () => assert.equal(expand('${a', lookup).ok, false));
+  test('text without $ is its own value, whatever else it holds', () => {
+    for (const text of ['', 'all', 'ipv4, ipv6', '{a} (b) ? : == \\ \u00e9 \ud83d\ude00', '  spaced  ']) {
+      assert.deepEqual(expand(text, () => assert.fail('nothing to look up')), { ok: true, value: text });
+    }
+  });
 });
 
 describe('effective values', () => {
